@@ -1,0 +1,35 @@
+"""The ``kratuve`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from api.cli import demo, pan, repo
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kratuve",
+        description="Krātuve: national thesis repository and similarity checker.",
+    )
+    parser.add_argument(
+        "--data-dir",
+        help="repository directory (default: $KRATUVE_DATA_DIR or ./kratuve-data)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    repo.register(sub)
+    demo.register(sub)
+    pan.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

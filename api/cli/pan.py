@@ -1,0 +1,79 @@
+"""``kratuve pan align`` and ``kratuve pan score``: the PAN text-alignment format."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from similarity.align import align
+from similarity.pan.corpus import read_pairs, read_text
+from similarity.pan.measures import score_dirs
+from similarity.pan.xmlio import Detection, pair_filename, write_detections
+from similarity.shingles import tokenize
+
+from api.cli.context import settings_from
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("pan", help="PAN text-alignment corpora: align and score")
+    psub = p.add_subparsers(dest="pan_command", required=True, metavar="ACTION")
+    a = psub.add_parser("align", help="write PAN detection XML for every pair")
+    a.add_argument("--pairs", type=Path, required=True)
+    a.add_argument("--src", type=Path, required=True)
+    a.add_argument("--susp", type=Path, required=True)
+    a.add_argument("--out", type=Path, required=True)
+    a.set_defaults(handler=cmd_align)
+    s = psub.add_parser("score", help="recall, precision, granularity and plagdet")
+    s.add_argument("truth", type=Path, metavar="TRUTH_DIR")
+    s.add_argument("detections", type=Path, metavar="DETECTIONS_DIR")
+    s.set_defaults(handler=cmd_score)
+
+
+def align_texts(susp_text: str, src_text: str, susp_name: str, src_name: str, settings) -> list[Detection]:
+    fold = settings.minhash.fold_diacritics
+    found = align(tokenize(susp_text, fold_diacritics=fold), tokenize(src_text, fold_diacritics=fold), settings.align)
+    return [
+        Detection(
+            this_reference=susp_name,
+            this_offset=a.susp_chars[0],
+            this_length=a.susp_chars[1] - a.susp_chars[0],
+            source_reference=src_name,
+            source_offset=a.src_chars[0],
+            source_length=a.src_chars[1] - a.src_chars[0],
+        )
+        for a in found
+    ]
+
+
+def cmd_align(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    try:
+        pairs = read_pairs(args.pairs)
+    except OSError as exc:
+        print(f"{args.pairs}: cannot read the pairs file ({exc})", file=sys.stderr)
+        return 2
+    args.out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    detections = 0
+    for susp_name, src_name in pairs:
+        try:
+            susp_text = read_text(args.susp / susp_name)
+            src_text = read_text(args.src / src_name)
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"{susp_name} {src_name}: skipped ({exc})", file=sys.stderr)
+            continue
+        found = align_texts(susp_text, src_text, susp_name, src_name, settings)
+        detections += len(found)
+        write_detections(args.out / pair_filename(susp_name, src_name), susp_name, found)
+    elapsed = time.perf_counter() - started
+    print(f"{len(pairs)} pairs aligned, {detections} detections, "
+          f"{1000 * elapsed / max(len(pairs), 1):.1f} ms per pair; written to {args.out}")
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    report = score_dirs(args.truth, args.detections)
+    print(report.format() if hasattr(report, "format") else report)
+    return 0

@@ -1,0 +1,140 @@
+"""The check pipeline: ingest -> fingerprint -> repository candidates -> align -> report.
+
+Used by the CLI now and by the web service and workers later. It takes its
+collaborators (settings, repository) from the caller; nothing is global.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+from dataclasses import dataclass
+from importlib import metadata as pkg_metadata
+from pathlib import Path
+from typing import Literal
+
+from ingest.document import Document
+from ingest.errors import IngestError
+from ingest.extract import ExtractLimits
+from ingest.pipeline import IngestOptions, ingest_file
+from repository.embedded import EmbeddedRepository
+from repository.models import ThesisMetadata, ThesisRecord
+from similarity.align import align
+from similarity.fingerprint import fingerprint_document
+from similarity.report.builder import SourceAlignment, build_report
+from similarity.report.model import Exclusions, Report, SourceRef
+from similarity.shingles import tokenize
+
+from api.settings import Settings
+
+
+@dataclass(slots=True)
+class AddOutcome:
+    path: Path
+    status: Literal["added", "skipped", "failed"]
+    record: ThesisRecord | None = None
+    reason: str = ""
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _version(dist: str) -> str:
+    try:
+        return pkg_metadata.version(dist)
+    except pkg_metadata.PackageNotFoundError:
+        return "unknown"
+
+
+class Checker:
+    """Adds theses to a repository and checks submissions against it."""
+
+    def __init__(self, settings: Settings, repository: EmbeddedRepository) -> None:
+        self.settings = settings
+        self.repository = repository
+        self.ingest_options = IngestOptions(
+            limits=ExtractLimits(
+                max_bytes=settings.max_file_mb * 1024 * 1024, max_pages=settings.max_pages
+            ),
+            passage_target_words=settings.passage_words,
+        )
+
+    def ingest(self, path: Path) -> Document:
+        return ingest_file(path, self.ingest_options)
+
+    def add(self, path: Path, metadata: ThesisMetadata) -> AddOutcome:
+        """Add one file. Never raises for a bad file: the outcome says what happened."""
+        try:
+            existing = self.repository.find_by_sha256(sha256_file(path))
+        except OSError as exc:
+            return AddOutcome(path, "failed", reason=f"cannot read the file ({exc.strerror or exc})")
+        if existing is not None:
+            return AddOutcome(path, "skipped", existing, reason=f"already in the repository as {existing.id}")
+        try:
+            document = self.ingest(path)
+        except IngestError as exc:
+            return AddOutcome(path, "failed", reason=exc.reason)
+        fingerprints = fingerprint_document(document, self.settings.minhash)
+        record = self.repository.add(
+            metadata,
+            document,
+            fingerprints,
+            original_filename=path.name,
+            size_bytes=path.stat().st_size,
+        )
+        return AddOutcome(path, "added", record)
+
+    def check(self, path: Path) -> Report:
+        """Compare a file with the repository without storing it. Raises IngestError."""
+        return self.check_document(self.ingest(path))
+
+    def check_document(self, document: Document) -> Report:
+        s = self.settings
+        tokens = tokenize(document.text, fold_diacritics=s.minhash.fold_diacritics)
+        fingerprints = fingerprint_document(document, s.minhash, tokens)
+        own = self.repository.find_by_sha256(document.sha256)
+        exclude = {own.id} if own else set()
+        candidates = self.repository.candidates(fingerprints, limit=s.max_candidates, exclude=exclude)
+        aligned: list[SourceAlignment] = []
+        for cand in candidates:
+            record = self.repository.get(cand.thesis_id)
+            source_doc = self.repository.document(cand.thesis_id)
+            source_tokens = tokenize(source_doc.text, fold_diacritics=s.minhash.fold_diacritics)
+            alignments = align(tokens, source_tokens, s.align)
+            if alignments:
+                aligned.append(SourceAlignment(_source_ref(record), source_doc, alignments))
+        return build_report(
+            document,
+            aligned,
+            exclusions=Exclusions(min_words=s.min_match_words),
+            sources_compared=self.repository.count(),
+            versions=self.versions(),
+        )
+
+    def versions(self) -> dict:
+        return {
+            "kratuve": _version("kratuve"),
+            "python": platform.python_version(),
+            "datasketch": _version("datasketch"),
+            "pdfminer.six": _version("pdfminer.six"),
+            "minhash": self.settings.minhash.model_dump(),
+            "align": self.settings.align.model_dump(),
+            "passage_words": self.settings.passage_words,
+            "translator": "none",
+        }
+
+
+def _source_ref(record: ThesisRecord) -> SourceRef:
+    m = record.metadata
+    return SourceRef(
+        id=record.id,
+        title=m.title,
+        authors=m.authors,
+        institution=m.institution,
+        year=m.year,
+    )

@@ -1,0 +1,31 @@
+"""Krātuve settings: one class, read once by an entry point and passed down.
+
+Every field can be set by an environment variable with the ``KRATUVE_``
+prefix (nested fields with ``__``, e.g. ``KRATUVE_MINHASH__NUM_PERM=128``) or
+by a ``.env`` file in the working directory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from similarity.align import AlignParams
+from similarity.fingerprint import MinHashParams
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="KRATUVE_", env_nested_delimiter="__", env_file=".env", extra="ignore"
+    )
+
+    data_dir: Path = Field(Path("./kratuve-data"), description="where the embedded repository lives")
+    max_file_mb: int = Field(200, ge=1, description="largest file accepted, in MB")
+    max_pages: int = Field(2000, ge=1, description="most pages read from one file")
+    passage_words: int = Field(80, ge=10, le=400, description="target words per passage")
+    max_candidates: int = Field(50, ge=1, description="most repository theses aligned per check")
+    min_match_words: int = Field(8, ge=1, description="matches shorter than this are not reported")
+    minhash: MinHashParams = Field(default_factory=MinHashParams)
+    align: AlignParams = Field(default_factory=AlignParams)

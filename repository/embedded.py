@@ -1,0 +1,420 @@
+"""The embedded repository: thesis store and LSH candidate index in one SQLite file.
+
+``EmbeddedRepository(path)`` opens (or creates) ``path / "kratuve.sqlite3"``.
+One connection per object, owned by the thread that created it: do not share
+an object across threads, open one per thread or process instead. Readers in
+other processes are fine (WAL); writers queue on ``busy_timeout``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from collections import defaultdict
+from collections.abc import Iterator, Set
+from contextlib import AbstractContextManager, contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ingest.document import Document
+from repository.errors import DuplicateThesis, NotFound, ParamsMismatch, RepositoryError
+from repository.ids import new_id
+from repository.models import Candidate, StoredReport, ThesisMetadata, ThesisRecord
+from repository.sqlite_schema import SCHEMA_VERSION, connect
+from similarity.fingerprint import Fingerprints, MinHashParams, band_keys
+
+DB_FILENAME = "kratuve.sqlite3"
+_ACTIVE_PARAMS = "active_params_key"
+_MAX_PARAMS = 500  # bound parameters per statement (SQLite's limit is 32766 since 3.32)
+
+_THESIS_COLUMNS = (
+    "t.pk, t.id, t.sha256, t.original_filename, t.size_bytes, t.format, t.language, t.pages,"
+    " t.characters, t.passages, t.created_at, t.params_key, t.metadata_json"
+)
+
+
+class EmbeddedRepository:
+    """SQLite implementation of ``ThesisStore`` and ``CandidateIndex``."""
+
+    def __init__(
+        self, path: Path, *, params: MinHashParams | None = None, busy_timeout_ms: int = 10_000
+    ) -> None:
+        self.path = Path(path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.db_path = self.path / DB_FILENAME
+        self._conn = connect(self.db_path, busy_timeout_ms=busy_timeout_ms)
+        self._active: MinHashParams | None = None
+        if params is not None:
+            try:
+                with self._write() as conn:
+                    active = self._ensure_active(conn, params)
+                self._active = active
+            except BaseException:
+                self._conn.close()
+                raise
+
+    # -- lifetime -----------------------------------------------------------
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> EmbeddedRepository:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[sqlite3.Connection]:
+        conn = self._conn
+        conn.execute(begin)
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
+        # IMMEDIATE takes the write lock up front, so the checks made inside
+        # (duplicate sha256, active params) still hold at COMMIT.
+        return self._transaction("BEGIN IMMEDIATE")
+
+    def _read(self) -> AbstractContextManager[sqlite3.Connection]:
+        # One snapshot for multi-statement reads.
+        return self._transaction("BEGIN")
+
+    # -- fingerprint parameters ----------------------------------------------
+
+    @property
+    def active_params(self) -> MinHashParams | None:
+        if self._active is None:
+            self._active = self._load_active(self._conn)
+        return self._active
+
+    def _load_active(self, conn: sqlite3.Connection) -> MinHashParams | None:
+        row = conn.execute(
+            "SELECT p.json FROM setting s JOIN fingerprint_params p ON p.key = s.value WHERE s.name = ?",
+            (_ACTIVE_PARAMS,),
+        ).fetchone()
+        return None if row is None else MinHashParams.model_validate_json(row[0])
+
+    def _ensure_active(self, conn: sqlite3.Connection, params: MinHashParams) -> MinHashParams:
+        """Inside a write transaction: make ``params`` active, or refuse other ones."""
+        active = self._load_active(conn)
+        if active is None:
+            conn.execute(
+                "INSERT OR IGNORE INTO fingerprint_params(key, json) VALUES (?, ?)",
+                (params.key(), params.model_dump_json()),
+            )
+            conn.execute(
+                "INSERT INTO setting(name, value) VALUES (?, ?)", (_ACTIVE_PARAMS, params.key())
+            )
+        elif active.key() != params.key():
+            raise ParamsMismatch(active.key(), params.key())
+        return params
+
+    def _params(self, conn: sqlite3.Connection, key: str) -> MinHashParams:
+        row = conn.execute("SELECT json FROM fingerprint_params WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            raise RepositoryError(f"fingerprint parameters {key} are missing")
+        return MinHashParams.model_validate_json(row[0])
+
+    # -- theses ---------------------------------------------------------------
+
+    def add(
+        self,
+        metadata: ThesisMetadata,
+        document: Document,
+        fingerprints: Fingerprints,
+        *,
+        original_filename: str,
+        size_bytes: int,
+    ) -> ThesisRecord:
+        params = fingerprints.params
+        minhashes = _minhash_blobs(document, fingerprints)
+        record = ThesisRecord(
+            id=new_id(),
+            sha256=document.sha256,
+            original_filename=original_filename,
+            size_bytes=size_bytes,
+            format=document.format,
+            language=document.language,
+            pages=len(document.pages),
+            characters=len(document.text),
+            passages=len(document.passages),
+            created_at=datetime.now(timezone.utc),
+            fingerprint_params_key=params.key(),
+            metadata=metadata,
+        )
+        doc_blob = zlib.compress(document.model_dump_json().encode("utf-8"), 6)
+        passage_keys = fingerprints.band_keys()
+        with self._write() as conn:
+            active = self._ensure_active(conn, params)
+            existing = self._find(conn, "t.sha256 = ?", record.sha256)
+            if existing is not None:
+                raise DuplicateThesis(existing)
+            # Passage pks are assigned here, under the write lock, so that band
+            # rows can be built without a round trip per passage.
+            first_pk = conn.execute("SELECT coalesce(max(pk), 0) + 1 FROM passage").fetchone()[0]
+            pk_of = {p.index: first_pk + i for i, p in enumerate(document.passages)}
+            bands = sorted({(key, pk_of[index]) for index, key in passage_keys})
+            try:
+                thesis_pk = conn.execute(
+                    "INSERT INTO thesis(id, sha256, original_filename, size_bytes, format, language,"
+                    " pages, characters, passages, band_rows, created_at, params_key, metadata_json)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        record.id, record.sha256, record.original_filename, record.size_bytes,
+                        record.format, record.language, record.pages, record.characters,
+                        record.passages, len(bands), _iso(record.created_at), record.fingerprint_params_key,
+                        metadata.model_dump_json(),
+                    ),
+                ).lastrowid
+            except sqlite3.IntegrityError as exc:  # defensive: the check above holds the lock
+                raise RepositoryError(f"could not insert thesis: {exc}") from exc
+            conn.execute("INSERT INTO document(thesis_pk, data) VALUES (?, ?)", (thesis_pk, doc_blob))
+            conn.executemany(
+                'INSERT INTO passage(pk, thesis_pk, idx, start, "end", language, minhash)'
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (pk_of[p.index], thesis_pk, p.index, p.start, p.end, p.language, minhashes.get(p.index))
+                    for p in document.passages
+                ),
+            )
+            conn.executemany("INSERT INTO lsh_band(key, passage_pk) VALUES (?, ?)", bands)
+        self._active = active  # cached only once committed; it never changes after that
+        return record
+
+    def get(self, thesis_id: str) -> ThesisRecord:
+        record = self._find(self._conn, "t.id = ?", thesis_id)
+        if record is None:
+            raise NotFound(f"no thesis {thesis_id}")
+        return record
+
+    def find_by_sha256(self, sha256: str) -> ThesisRecord | None:
+        return self._find(self._conn, "t.sha256 = ?", sha256)
+
+    def document(self, thesis_id: str) -> Document:
+        row = self._conn.execute(
+            "SELECT d.data FROM thesis t JOIN document d ON d.thesis_pk = t.pk WHERE t.id = ?",
+            (thesis_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no thesis {thesis_id}")
+        return Document.model_validate_json(zlib.decompress(row[0]))
+
+    def count(self) -> int:
+        return int(self._conn.execute("SELECT count(*) FROM thesis").fetchone()[0])
+
+    def list(self, limit: int = 50, offset: int = 0) -> list[ThesisRecord]:
+        if limit < 0 or offset < 0:
+            raise ValueError("limit and offset must not be negative")
+        rows = self._conn.execute(
+            f"SELECT {_THESIS_COLUMNS} FROM thesis t ORDER BY t.created_at DESC, t.pk DESC"
+            " LIMIT ? OFFSET ?",
+            (limit, offset),
+        ).fetchall()
+        return [_record(row) for row in rows]
+
+    def delete(self, thesis_id: str) -> None:
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT pk, params_key, band_rows FROM thesis WHERE id = ?", (thesis_id,)
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"no thesis {thesis_id}")
+            thesis_pk, params_key, band_rows = row
+            params = self._params(conn, params_key)
+            # lsh_band has no index on passage_pk: recompute this thesis's keys
+            # from its stored MinHash values and delete by primary key.
+            doomed = [
+                (key, passage_pk)
+                for passage_pk, blob in conn.execute(
+                    "SELECT pk, minhash FROM passage WHERE thesis_pk = ? AND minhash IS NOT NULL",
+                    (thesis_pk,),
+                )
+                for key in band_keys(np.frombuffer(blob, dtype="<u8"), params)
+            ]
+            before = conn.total_changes
+            conn.executemany("DELETE FROM lsh_band WHERE key = ? AND passage_pk = ?", sorted(set(doomed)))
+            if conn.total_changes - before != band_rows:
+                # The keys did not come out as stored (band hashing changed?):
+                # fall back to a full scan of the index rather than leave orphans.
+                conn.execute(
+                    "DELETE FROM lsh_band WHERE passage_pk IN (SELECT pk FROM passage WHERE thesis_pk = ?)",
+                    (thesis_pk,),
+                )
+            # document, passage and report rows go by ON DELETE CASCADE.
+            conn.execute("DELETE FROM thesis WHERE pk = ?", (thesis_pk,))
+
+    def _find(self, conn: sqlite3.Connection, where: str, value: str) -> ThesisRecord | None:
+        row = conn.execute(f"SELECT {_THESIS_COLUMNS} FROM thesis t WHERE {where}", (value,)).fetchone()
+        return None if row is None else _record(row)
+
+    # -- candidates -------------------------------------------------------------
+
+    def candidates(
+        self, fingerprints: Fingerprints, *, limit: int = 50, exclude: Set[str] = frozenset()
+    ) -> list[Candidate]:
+        active = self.active_params
+        if active is None:
+            return []
+        if fingerprints.params.key() != active.key():
+            if self.count() == 0:
+                return []
+            raise ParamsMismatch(active.key(), fingerprints.params.key())
+        query: dict[int, list[int]] = defaultdict(list)  # band key -> query passage indexes
+        for passage_index, key in fingerprints.band_keys():
+            query[key].append(passage_index)
+        if not query or limit <= 0:
+            return []
+        pairs: dict[int, set[tuple[int, int]]] = defaultdict(set)  # thesis pk -> pairs
+        with self._read() as conn:
+            excluded = self._pks(conn, exclude)
+            keys = sorted(query)
+            for i in range(0, len(keys), _MAX_PARAMS):
+                batch = keys[i : i + _MAX_PARAMS]
+                rows = conn.execute(
+                    "SELECT b.key, p.thesis_pk, p.idx FROM lsh_band b JOIN passage p ON p.pk = b.passage_pk"
+                    f" WHERE b.key IN ({','.join('?' * len(batch))})",
+                    batch,
+                )
+                for key, thesis_pk, stored_index in rows:
+                    if thesis_pk in excluded:
+                        continue
+                    found = pairs[thesis_pk]
+                    for query_index in query[key]:
+                        found.add((query_index, stored_index))
+            ids = self._ids(conn, pairs)
+        ranked = sorted(pairs.items(), key=lambda item: (-len(item[1]), ids[item[0]]))
+        return [
+            Candidate(thesis_id=ids[pk], hits=len(found), passages=sorted(found))
+            for pk, found in ranked[:limit]
+        ]
+
+    def _pks(self, conn: sqlite3.Connection, thesis_ids: Set[str]) -> set[int]:
+        out: set[int] = set()
+        ids = list(thesis_ids)
+        for i in range(0, len(ids), _MAX_PARAMS):
+            batch = ids[i : i + _MAX_PARAMS]
+            out.update(
+                pk
+                for (pk,) in conn.execute(
+                    f"SELECT pk FROM thesis WHERE id IN ({','.join('?' * len(batch))})", batch
+                )
+            )
+        return out
+
+    def _ids(self, conn: sqlite3.Connection, thesis_pks: Any) -> dict[int, str]:
+        out: dict[int, str] = {}
+        pks = list(thesis_pks)
+        for i in range(0, len(pks), _MAX_PARAMS):
+            batch = pks[i : i + _MAX_PARAMS]
+            out.update(
+                conn.execute(f"SELECT pk, id FROM thesis WHERE pk IN ({','.join('?' * len(batch))})", batch)
+            )
+        return out
+
+    # -- reports ----------------------------------------------------------------
+
+    def save_report(self, payload_json: str, *, kind: str, thesis_id: str | None) -> StoredReport:
+        json.loads(payload_json)  # refuse what is not JSON (raises ValueError)
+        report = StoredReport(
+            id=new_id(),
+            thesis_id=thesis_id,
+            created_at=datetime.now(timezone.utc),
+            kind=kind,
+            payload_json=payload_json,
+        )
+        with self._write() as conn:
+            thesis_pk = None
+            if thesis_id is not None:
+                found = self._pks(conn, {thesis_id})
+                if not found:
+                    raise NotFound(f"no thesis {thesis_id}")
+                thesis_pk = found.pop()
+            conn.execute(
+                "INSERT INTO report(id, thesis_pk, created_at, kind, payload_json) VALUES (?, ?, ?, ?, ?)",
+                (report.id, thesis_pk, _iso(report.created_at), kind, payload_json),
+            )
+        return report
+
+    def get_report(self, report_id: str) -> StoredReport:
+        row = self._conn.execute(
+            "SELECT r.id, t.id, r.created_at, r.kind, r.payload_json"
+            " FROM report r LEFT JOIN thesis t ON t.pk = r.thesis_pk WHERE r.id = ?",
+            (report_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no report {report_id}")
+        return StoredReport(
+            id=row[0], thesis_id=row[1], created_at=datetime.fromisoformat(row[2]), kind=row[3], payload_json=row[4]
+        )
+
+    # -- housekeeping -------------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        with self._read() as conn:
+            theses, passages, band_rows = conn.execute(
+                "SELECT count(*), coalesce(sum(passages), 0), coalesce(sum(band_rows), 0) FROM thesis"
+            ).fetchone()
+            page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+            page_count = conn.execute("PRAGMA page_count").fetchone()[0]
+        active = self.active_params
+        wal = self.db_path.with_name(self.db_path.name + "-wal")
+        return {
+            "theses": theses,
+            "passages": passages,
+            "band_rows": band_rows,
+            "db_size_bytes": page_size * page_count,
+            "wal_size_bytes": wal.stat().st_size if wal.exists() else 0,
+            "schema_version": SCHEMA_VERSION,
+            "active_params_key": None if active is None else active.key(),
+        }
+
+
+def _minhash_blobs(document: Document, fingerprints: Fingerprints) -> dict[int, bytes]:
+    """Passage index -> uint64 little-endian MinHash bytes; checks they fit the document."""
+    indexes = {p.index for p in document.passages}
+    if len(indexes) != len(document.passages):
+        raise ValueError("document passage indexes are not unique")
+    num_perm = fingerprints.params.num_perm
+    out: dict[int, bytes] = {}
+    for fp in fingerprints.passages:
+        if fp.passage_index not in indexes:
+            raise ValueError(f"fingerprint for passage {fp.passage_index}, which the document lacks")
+        if fp.passage_index in out:
+            raise ValueError(f"two fingerprints for passage {fp.passage_index}")
+        if fp.hashvalues:
+            if len(fp.hashvalues) != num_perm:
+                raise ValueError(f"passage {fp.passage_index}: {len(fp.hashvalues)} hash values, expected {num_perm}")
+            out[fp.passage_index] = np.asarray(fp.hashvalues, dtype="<u8").tobytes()
+    return out
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def _record(row: tuple[Any, ...]) -> ThesisRecord:
+    (_, id_, sha256, filename, size, fmt, language, pages, characters, passages, created, key, meta) = row
+    return ThesisRecord(
+        id=id_,
+        sha256=sha256,
+        original_filename=filename,
+        size_bytes=size,
+        format=fmt,
+        language=language,
+        pages=pages,
+        characters=characters,
+        passages=passages,
+        created_at=datetime.fromisoformat(created),
+        fingerprint_params_key=key,
+        metadata=ThesisMetadata.model_validate_json(meta),
+    )

@@ -1,0 +1,84 @@
+"""What every repository backend offers (embedded SQLite now, Elasticsearch later)."""
+
+from __future__ import annotations
+
+from collections.abc import Set
+from typing import Any, Protocol, runtime_checkable
+
+from ingest.document import Document
+from repository.models import Candidate, StoredReport, ThesisMetadata, ThesisRecord
+from similarity.fingerprint import Fingerprints, MinHashParams
+
+
+@runtime_checkable
+class ThesisStore(Protocol):
+    """Thesis records, their documents and similarity reports."""
+
+    def add(
+        self,
+        metadata: ThesisMetadata,
+        document: Document,
+        fingerprints: Fingerprints,
+        *,
+        original_filename: str,
+        size_bytes: int,
+    ) -> ThesisRecord:
+        """Store a thesis, its document and its fingerprints, all or nothing.
+
+        Raises DuplicateThesis when ``document.sha256`` is stored already and
+        ParamsMismatch when the fingerprints' parameters are not the active ones.
+        """
+        ...
+
+    def get(self, thesis_id: str) -> ThesisRecord:
+        """The record, or NotFound."""
+        ...
+
+    def find_by_sha256(self, sha256: str) -> ThesisRecord | None: ...
+
+    def document(self, thesis_id: str) -> Document:
+        """The stored document, equal to the one given to ``add``; NotFound."""
+        ...
+
+    def count(self) -> int: ...
+
+    def list(self, limit: int = 50, offset: int = 0) -> list[ThesisRecord]:
+        """Newest first."""
+        ...
+
+    def delete(self, thesis_id: str) -> None:
+        """Remove the thesis, its passages, index entries and reports; NotFound."""
+        ...
+
+    def save_report(self, payload_json: str, *, kind: str, thesis_id: str | None) -> StoredReport: ...
+
+    def get_report(self, report_id: str) -> StoredReport:
+        """The report, or NotFound."""
+        ...
+
+    def stats(self) -> dict[str, Any]: ...
+
+
+@runtime_checkable
+class CandidateIndex(Protocol):
+    """Finds stored theses sharing MinHash LSH bands with a query."""
+
+    @property
+    def active_params(self) -> MinHashParams | None:
+        """The parameters every stored fingerprint was made with (None before the first)."""
+        ...
+
+    def candidates(
+        self, fingerprints: Fingerprints, *, limit: int = 50, exclude: Set[str] = frozenset()
+    ) -> list[Candidate]:
+        """Stored theses ranked by hits (desc), then id.
+
+        Raises ParamsMismatch when ``fingerprints`` were made with other
+        parameters than the stored ones; an empty repository returns [].
+        """
+        ...
+
+
+@runtime_checkable
+class Repository(ThesisStore, CandidateIndex, Protocol):
+    """A backend that is both (the embedded one is)."""

@@ -1,0 +1,151 @@
+"""SQLite schema of the embedded repository, its migrations and connection set-up.
+
+The schema version lives in ``PRAGMA user_version``. :func:`migrate` brings a
+database from any older version to :data:`SCHEMA_VERSION` inside one write
+transaction, so two processes opening a new directory at once do not race.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from repository.errors import RepositoryError
+
+SCHEMA_VERSION = 1
+
+_V1 = """
+CREATE TABLE setting (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE fingerprint_params (
+    key  TEXT PRIMARY KEY,          -- MinHashParams.key()
+    json TEXT NOT NULL              -- MinHashParams.model_dump_json()
+) WITHOUT ROWID;
+
+CREATE TABLE thesis (
+    pk                INTEGER PRIMARY KEY,
+    id                TEXT NOT NULL UNIQUE,
+    sha256            TEXT NOT NULL UNIQUE,
+    original_filename TEXT NOT NULL,
+    size_bytes        INTEGER NOT NULL,
+    format            TEXT NOT NULL,
+    language          TEXT NOT NULL,
+    pages             INTEGER NOT NULL,
+    characters        INTEGER NOT NULL,
+    passages          INTEGER NOT NULL,
+    band_rows         INTEGER NOT NULL, -- rows this thesis owns in lsh_band
+    created_at        TEXT NOT NULL,    -- ISO 8601, UTC, microseconds: sorts as text
+    params_key        TEXT NOT NULL REFERENCES fingerprint_params(key),
+    metadata_json     TEXT NOT NULL
+);
+CREATE INDEX thesis_created ON thesis(created_at);
+
+-- Kept apart from thesis so that listing records never reads the large blobs.
+CREATE TABLE document (
+    thesis_pk INTEGER PRIMARY KEY REFERENCES thesis(pk) ON DELETE CASCADE,
+    data      BLOB NOT NULL             -- zlib(Document.model_dump_json())
+);
+
+CREATE TABLE passage (
+    pk        INTEGER PRIMARY KEY,
+    thesis_pk INTEGER NOT NULL REFERENCES thesis(pk) ON DELETE CASCADE,
+    idx       INTEGER NOT NULL,
+    start     INTEGER NOT NULL,
+    "end"     INTEGER NOT NULL,
+    language  TEXT NOT NULL,
+    minhash   BLOB,                     -- num_perm x uint64 little-endian; NULL: too short
+    UNIQUE (thesis_pk, idx)
+);
+
+-- The LSH index: one row per (band key, passage). No foreign key on purpose:
+-- a cascade would need a second index on passage_pk, as large as the table.
+-- The repository deletes a thesis's rows by recomputing its band keys.
+CREATE TABLE lsh_band (
+    key        INTEGER NOT NULL,
+    passage_pk INTEGER NOT NULL,
+    PRIMARY KEY (key, passage_pk)
+) WITHOUT ROWID;
+
+CREATE TABLE report (
+    pk           INTEGER PRIMARY KEY,
+    id           TEXT NOT NULL UNIQUE,
+    thesis_pk    INTEGER REFERENCES thesis(pk) ON DELETE CASCADE,
+    created_at   TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    payload_json TEXT NOT NULL
+);
+CREATE INDEX report_thesis ON report(thesis_pk);
+"""
+
+# MIGRATIONS[n] takes a database at version n to version n + 1.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    0: lambda conn: _executescript_in_transaction(conn, _V1),
+}
+
+
+def _executescript_in_transaction(conn: sqlite3.Connection, script: str) -> None:
+    # executescript() would COMMIT first; run statement by statement instead.
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            conn.execute(pending)
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"incomplete SQL statement: {pending!r}")
+
+
+def connect(path: Path, *, busy_timeout_ms: int) -> sqlite3.Connection:
+    """Open (creating if needed) the database file and set the connection pragmas.
+
+    The connection is in autocommit mode; callers issue BEGIN/COMMIT themselves.
+    Python's default ``check_same_thread=True`` stays: a connection belongs to
+    the thread that opened it.
+    """
+    conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        # WAL: readers (other processes included) never block the writer or each other.
+        conn.execute("PRAGMA journal_mode = WAL")
+        # NORMAL in WAL mode fsyncs at checkpoints, not at every commit. That is
+        # still atomic: a transaction reaches the WAL with its commit record or
+        # not at all, and recovery ignores frames without one. A killed process
+        # therefore leaves either nothing or everything of a transaction; only a
+        # power cut may lose the last few *committed* transactions, never corrupt.
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        migrate(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema to :data:`SCHEMA_VERSION`; return the version found before."""
+    found = _user_version(conn)
+    if found == SCHEMA_VERSION:
+        return found
+    if found > SCHEMA_VERSION:
+        raise RepositoryError(
+            f"database schema version {found} is newer than this code understands ({SCHEMA_VERSION})"
+        )
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        found = _user_version(conn)  # another process may have migrated meanwhile
+        for version in range(found, SCHEMA_VERSION):
+            MIGRATIONS[version](conn)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return found
+
+
+def _user_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])

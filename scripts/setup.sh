@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Set up Krātuve in ./.venv on a Debian machine (Python 3.11).
+#   scripts/setup.sh          the package and its runtime dependencies
+#   scripts/setup.sh --dev    also the test tools
+# System packages are installed with apt-get when missing (as root, or with sudo).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dev=0
+for arg in "$@"; do
+  case "$arg" in
+    --dev) dev=1 ;;
+    *) echo "usage: scripts/setup.sh [--dev]" >&2; exit 2 ;;
+  esac
+done
+
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+PY="${PYTHON:-python3}"
+if ! command -v "$PY" >/dev/null 2>&1; then
+  apt_install python3 python3-venv python3-dev
+fi
+if ! "$PY" -c 'import sys; sys.exit(0 if sys.version_info[:2] in ((3, 11), (3, 12)) else 1)'; then
+  echo "Krātuve needs Python 3.11 or 3.12; $PY is $("$PY" --version 2>&1)" >&2
+  exit 1
+fi
+if [ ! -x .venv/bin/python ]; then
+  if ! "$PY" -m venv .venv >/dev/null 2>&1; then
+    rm -rf .venv
+    apt_install python3-venv
+    "$PY" -m venv .venv
+  fi
+fi
+
+.venv/bin/python -m pip install -q --upgrade pip
+if [ "$dev" -eq 1 ]; then
+  .venv/bin/python -m pip install -q -e ".[dev]"
+else
+  .venv/bin/python -m pip install -q -e .
+fi
+echo "Krātuve is installed in .venv (run .venv/bin/kratuve --help)"

@@ -1,0 +1,1 @@
+"""The similarity report: model, builder and renderers (JSON, HTML)."""

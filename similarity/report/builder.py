@@ -1,0 +1,111 @@
+"""Build a :class:`Report` from a submission and its aligned sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from ingest.document import Document
+from similarity.align import Alignment
+from similarity.report.model import (
+    Exclusions,
+    Match,
+    MatchSide,
+    Report,
+    SourceRef,
+    SourceSummary,
+    SubmissionInfo,
+)
+
+
+@dataclass(slots=True)
+class SourceAlignment:
+    source: SourceRef
+    document: Document
+    alignments: list[Alignment]
+
+
+def covered_characters(spans: list[tuple[int, int]]) -> int:
+    """Characters covered by the union of half-open spans."""
+    total = 0
+    end = -1
+    for s, e in sorted(spans):
+        if e <= end:
+            continue
+        total += e - max(s, end)
+        end = e
+    return total
+
+
+def _side(document: Document, start: int, end: int) -> MatchSide:
+    return MatchSide(start=start, end=end, page=document.page_at(start), text=document.text[start:end])
+
+
+def build_report(
+    submission: Document,
+    aligned: list[SourceAlignment],
+    *,
+    exclusions: Exclusions | None = None,
+    sources_compared: int,
+    versions: dict,
+) -> Report:
+    exclusions = exclusions or Exclusions()
+    excluded = set(exclusions.excluded_sources)
+    total = max(len(submission.text), 1)
+    matches: list[Match] = []
+    summaries: list[SourceSummary] = []
+    for item in aligned:
+        if item.source.id in excluded:
+            continue
+        own: list[Match] = []
+        for a in item.alignments:
+            words = a.susp_tokens[1] - a.susp_tokens[0]
+            if words < exclusions.min_words:
+                continue
+            own.append(
+                Match(
+                    id=0,
+                    source_id=item.source.id,
+                    kind=a.kind,
+                    score=a.score,
+                    words=words,
+                    submission=_side(submission, *a.susp_chars),
+                    source=_side(item.document, *a.src_chars),
+                    evidence={"shared_ngrams": a.seeds},
+                )
+            )
+        if not own:
+            continue
+        chars = covered_characters([(m.submission.start, m.submission.end) for m in own])
+        summaries.append(
+            SourceSummary(
+                source=item.source,
+                share=round(100.0 * chars / total, 2),
+                characters=chars,
+                matches=len(own),
+            )
+        )
+        matches.extend(own)
+    matches.sort(key=lambda m: (m.submission.start, m.source_id))
+    for n, m in enumerate(matches, start=1):
+        m.id = n
+    summaries.sort(key=lambda s: (-s.characters, s.source.id))
+    index = covered_characters([(m.submission.start, m.submission.end) for m in matches])
+    return Report(
+        created_at=datetime.now(timezone.utc),
+        submission=SubmissionInfo(
+            name=submission.source_name,
+            sha256=submission.sha256,
+            format=submission.format,
+            characters=len(submission.text),
+            pages=max(len(submission.pages), 1),
+            language=submission.language,
+        ),
+        similarity_index=round(100.0 * index / total, 2),
+        sources=summaries,
+        matches=matches,
+        flags=submission.flags,
+        exclusions=exclusions,
+        sources_compared=sources_compared,
+        versions=versions,
+    )

@@ -1,0 +1,77 @@
+"""The similarity report as a typed model: what JSON, HTML and PDF reports hold.
+
+The similarity index is the share of the submission's characters covered by
+at least one match. It is a measure of overlap, never a plagiarism verdict.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from ingest.document import EvasionFlag
+from similarity.align import MatchKind
+
+REPORT_VERSION = "1"
+
+
+class SourceRef(BaseModel):
+    id: str
+    title: str
+    authors: list[str] = Field(default_factory=list)
+    institution: str = ""
+    year: int | None = None
+    kind: str = "thesis"
+
+
+class MatchSide(BaseModel):
+    start: int
+    end: int
+    page: int | None = None
+    text: str
+
+
+class Match(BaseModel):
+    id: int
+    source_id: str
+    kind: MatchKind
+    score: float
+    words: int
+    submission: MatchSide
+    source: MatchSide
+    evidence: dict[str, float | int | str] = Field(default_factory=dict)
+
+
+class SourceSummary(BaseModel):
+    source: SourceRef
+    share: float = Field(description="percent of the submission's characters matched to this source")
+    characters: int
+    matches: int
+
+
+class SubmissionInfo(BaseModel):
+    name: str
+    sha256: str
+    format: str
+    characters: int
+    pages: int
+    language: str
+
+
+class Exclusions(BaseModel):
+    min_words: int = 8
+    excluded_sources: list[str] = Field(default_factory=list)
+
+
+class Report(BaseModel):
+    report_version: str = REPORT_VERSION
+    created_at: datetime
+    submission: SubmissionInfo
+    similarity_index: float = Field(description="percent of the submission's characters covered by matches")
+    sources: list[SourceSummary]
+    matches: list[Match]
+    flags: list[EvasionFlag]
+    exclusions: Exclusions
+    sources_compared: int
+    versions: dict[str, str | int | float | bool | dict]
