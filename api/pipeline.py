@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import platform
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata as pkg_metadata
 from pathlib import Path
@@ -63,6 +65,15 @@ class Checker:
             ),
             passage_target_words=settings.passage_words,
         )
+        self.last_timings: dict[str, float] = {}
+
+    @contextmanager
+    def _timed(self, stage: str):
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.last_timings[stage] = self.last_timings.get(stage, 0.0) + time.perf_counter() - t0
 
     def ingest(self, path: Path) -> Document:
         return ingest_file(path, self.ingest_options)
@@ -91,23 +102,33 @@ class Checker:
 
     def check(self, path: Path) -> Report:
         """Compare a file with the repository without storing it. Raises IngestError."""
-        return self.check_document(self.ingest(path))
+        self.last_timings = {}
+        with self._timed("ingest"):
+            document = self.ingest(path)
+        return self.check_document(document, reset_timings=False)
 
-    def check_document(self, document: Document) -> Report:
+    def check_document(self, document: Document, *, reset_timings: bool = True) -> Report:
         s = self.settings
-        tokens = tokenize(document.text, fold_diacritics=s.minhash.fold_diacritics)
-        fingerprints = fingerprint_document(document, s.minhash, tokens)
-        own = self.repository.find_by_sha256(document.sha256)
-        exclude = {own.id} if own else set()
-        candidates = self.repository.candidates(fingerprints, limit=s.max_candidates, exclude=exclude)
+        if reset_timings:
+            self.last_timings = {}
+        with self._timed("fingerprint"):
+            tokens = tokenize(document.text, fold_diacritics=s.minhash.fold_diacritics)
+            fingerprints = fingerprint_document(document, s.minhash, tokens)
+        with self._timed("candidates"):
+            own = self.repository.find_by_sha256(document.sha256)
+            exclude = {own.id} if own else set()
+            candidates = self.repository.candidates(fingerprints, limit=s.max_candidates, exclude=exclude)
         aligned: list[SourceAlignment] = []
         for cand in candidates:
-            record = self.repository.get(cand.thesis_id)
-            source_doc = self.repository.document(cand.thesis_id)
-            source_tokens = tokenize(source_doc.text, fold_diacritics=s.minhash.fold_diacritics)
-            alignments = align(tokens, source_tokens, s.align)
+            with self._timed("load_sources"):
+                record = self.repository.get(cand.thesis_id)
+                source_doc = self.repository.document(cand.thesis_id)
+            with self._timed("align"):
+                source_tokens = tokenize(source_doc.text, fold_diacritics=s.minhash.fold_diacritics)
+                alignments = align(tokens, source_tokens, s.align)
             if alignments:
                 aligned.append(SourceAlignment(_source_ref(record), source_doc, alignments))
+        self.last_timings["candidates_found"] = len(candidates)
         return build_report(
             document,
             aligned,

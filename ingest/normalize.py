@@ -107,21 +107,36 @@ def lookalike_positions(text: str) -> list[int]:
     if not _FOREIGN_SCRIPT.search(text):
         return []
     words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
-    latin = [any(_is_latin_letter(c) for c in text[s:e]) for s, e in words]
+    # L: has a Latin letter; A: only foreign look-alike letters; F: other foreign; N: neither
+    classes = []
+    for s, e in words:
+        chunk = text[s:e]
+        if any(_is_latin_letter(c) for c in chunk):
+            classes.append("L")
+        elif any(_is_foreign_lookalike_script(c) for c in chunk):
+            classes.append("A" if all(c in LOOKALIKES for c in chunk) else "F")
+        else:
+            classes.append("N")
     found: list[int] = []
     for k, (s, e) in enumerate(words):
-        foreign = [i for i in range(s, e) if _is_foreign_lookalike_script(text[i])]
-        if not foreign:
-            continue
-        if latin[k]:
-            found.extend(i for i in foreign if text[i] in LOOKALIKES)
-            continue
-        # A whole word of look-alikes among Latin words ("сор" for "cop").
-        if all(text[i] in LOOKALIKES for i in range(s, e)):
-            neighbours = [latin[j] for j in (k - 1, k + 1) if 0 <= j < len(words)]
-            if neighbours and all(neighbours):
-                found.extend(range(s, e))
+        if classes[k] == "L":
+            found.extend(i for i in range(s, e) if text[i] in LOOKALIKES and _is_foreign_lookalike_script(text[i]))
+        elif classes[k] == "A" and _between_latin_words(classes, k):
+            # A whole word of look-alikes among Latin words ("сору" for "copy").
+            found.extend(range(s, e))
     return found
+
+
+def _between_latin_words(classes: list[str], k: int) -> bool:
+    """The nearest words around ``k`` that are not all look-alikes are Latin, none foreign."""
+    seen = []
+    for step in (-1, 1):
+        j = k + step
+        while 0 <= j < len(classes) and classes[j] in ("A", "N"):
+            j += step
+        if 0 <= j < len(classes):
+            seen.append(classes[j])
+    return bool(seen) and all(c == "L" for c in seen)
 
 
 def normalize(text: str, *, fold_diacritics: bool = False) -> NormalizedView:
@@ -133,6 +148,8 @@ def normalize(text: str, *, fold_diacritics: bool = False) -> NormalizedView:
         action[i] = 1
     joins = 0
     for m in _HYPHEN_BREAK.finditer(text):
+        if not text[m.end()].islower():
+            continue  # "Rīga-\nJūrmala": a compound, not a word split at the line end
         joins += 1
         for i in range(m.start(), m.end()):
             action[i] = 1

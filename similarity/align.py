@@ -33,8 +33,8 @@ class AlignParams(BaseModel):
     seed_size: int = Field(3, ge=1, le=MAX_SHINGLE)
     max_gap: int = Field(6, ge=1, description="tokens between seeds of one chain")
     merge_gap: int = Field(24, ge=0, description="tokens between chains merged into one match")
-    min_tokens: int = Field(8, ge=1, description="shortest match reported, in words")
-    min_score: float = Field(0.5, ge=0, le=1, description="least share of a match's words in shared n-grams")
+    min_tokens: int = Field(10, ge=1, description="shortest match reported, in words")
+    min_score: float = Field(0.65, ge=0, le=1, description="least share of a match's words in shared n-grams")
     max_seed_frequency: int = Field(20, ge=1, description="source n-grams seen more often are ignored")
 
 

@@ -1,14 +1,15 @@
-"""Settings and repository for one CLI invocation."""
+"""Settings and repository for one CLI invocation (imported lazily: ``--help`` stays fast)."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from repository.embedded import EmbeddedRepository
-
-from api.pipeline import Checker
 from api.settings import Settings
+
+if TYPE_CHECKING:
+    from api.pipeline import Checker
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -18,5 +19,9 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(**overrides)
 
 
-def open_checker(settings: Settings) -> Checker:
+def open_checker(settings: Settings) -> "Checker":
+    from repository.embedded import EmbeddedRepository
+
+    from api.pipeline import Checker
+
     return Checker(settings, EmbeddedRepository(settings.data_dir))

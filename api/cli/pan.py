@@ -28,6 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s = psub.add_parser("score", help="recall, precision, granularity and plagdet")
     s.add_argument("truth", type=Path, metavar="TRUTH_DIR")
     s.add_argument("detections", type=Path, metavar="DETECTIONS_DIR")
+    s.add_argument("--by", default="obfuscation", help="truth attribute to break scores down by")
     s.set_defaults(handler=cmd_score)
 
 
@@ -74,6 +75,15 @@ def cmd_align(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    report = score_dirs(args.truth, args.detections)
-    print(report.format() if hasattr(report, "format") else report)
+    for d in (args.truth, args.detections):
+        if not d.is_dir():
+            print(f"{d}: not a directory", file=sys.stderr)
+            return 2
+    report = score_dirs(args.truth, args.detections, by=args.by)
+    rows = [("all", report.overall)] + sorted(report.groups.items())
+    print(f"{'kind':<14}{'plagdet':>9}{'recall':>9}{'precision':>11}{'granularity':>13}{'cases':>7}{'detections':>12}")
+    for name, s in rows:
+        print(f"{name:<14}{s.plagdet:>9.4f}{s.recall:>9.4f}{s.precision:>11.4f}{s.granularity:>13.4f}{s.cases:>7}{s.detections:>12}")
+    print(f"pairs {report.pairs}, negative pairs {report.negative_pairs}, "
+          f"false-positive pairs {report.false_positive_pairs}")
     return 0

@@ -48,6 +48,7 @@ MIN_WORDS = 15
 PARA_RANGE = (5, 20)  # paragraphs per document
 RUN_RANGE = (1, 6)  # paragraphs per paragraph case
 SENT_RANGE = (1, 3)  # sentences per sentence case
+MIN_SENTENCE_CASE_WORDS = 10  # "1." or "Notika." copied alone is no case a reader would flag
 NEGATIVE_SHARE = 0.10
 
 _SENT_BREAK = re.compile(r"\. (?=\S)")
@@ -269,6 +270,8 @@ def _plan_cases(rng: random.Random, src_paras: list[str], n_own: int, n_cases: i
                 k = min(rng.randint(*SENT_RANGE), len(sents))
                 i0 = rng.randrange(len(sents) - k + 1)
                 a, b = sents[i0][0], sents[i0 + k - 1][1]
+                if len(src_paras[first][a:b].split()) < MIN_SENTENCE_CASE_WORDS:
+                    continue
                 off, length = starts[first] + a, b - a
             blocked.update(range(idx[0] - 1, idx[-1] + 2))
             used_targets[kind].add(target)

@@ -60,7 +60,7 @@ class SubmissionInfo(BaseModel):
 
 
 class Exclusions(BaseModel):
-    min_words: int = 8
+    min_words: int = 10
     excluded_sources: list[str] = Field(default_factory=list)
 
 
