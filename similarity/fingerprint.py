@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import hashlib
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ingest.document import Document
 from similarity.shingles import MAX_SHINGLE, TokenStream, shingle_hashes, tokenize
+
+if TYPE_CHECKING:  # datasketch takes ~1 s to import (it pulls in scipy): only when used
+    from datasketch import LeanMinHash, MinHash
 
 
 class MinHashParams(BaseModel):
@@ -77,7 +80,9 @@ def band_keys(hashvalues: np.ndarray, params: MinHashParams) -> list[int]:
 
 
 @lru_cache(maxsize=8)
-def _template(params: MinHashParams) -> MinHash:
+def _template(params: MinHashParams) -> "MinHash":
+    from datasketch import MinHash
+
     return MinHash(num_perm=params.num_perm, seed=params.seed, hashfunc=_identity, scheme=params.scheme)
 
 
@@ -85,9 +90,11 @@ def _identity(value: int) -> int:
     return value
 
 
-def minhash_of(shingles: np.ndarray, params: MinHashParams) -> LeanMinHash | None:
+def minhash_of(shingles: np.ndarray, params: MinHashParams) -> "LeanMinHash | None":
     if len(shingles) == 0:
         return None
+    from datasketch import LeanMinHash, MinHash
+
     template = _template(params)
     m = MinHash(
         num_perm=params.num_perm,

@@ -64,7 +64,7 @@ class DemoCorpus:
     submission_characters: int
 
 
-def build(out: Path, *, seed: int = 7, theses: int = 10, docs_per_thesis: int = 18) -> DemoCorpus:
+def build(out: Path, *, seed: int = 7, theses: int = 10, docs_per_thesis: int = 12) -> DemoCorpus:
     """Write demo theses (TXT and one DOCX) with metadata and a submission into ``out``."""
     rng = random.Random(seed)
     docs = lvtb_documents()
