@@ -25,7 +25,7 @@ from similarity.align import align
 from similarity.fingerprint import fingerprint_document
 from similarity.report.builder import SourceAlignment, build_report
 from similarity.report.model import Exclusions, Report, SourceRef
-from similarity.shingles import tokenize
+from similarity.shingles import tokenize, tokenize_region
 
 from api.settings import Settings
 
@@ -124,8 +124,10 @@ class Checker:
                 record = self.repository.get(cand.thesis_id)
                 source_doc = self.repository.document(cand.thesis_id)
             with self._timed("align"):
-                source_tokens = tokenize(source_doc.text, fold_diacritics=s.minhash.fold_diacritics)
-                alignments = align(tokens, source_tokens, s.align)
+                alignments = []
+                for start, end in candidate_regions(source_doc, cand.passages, s.region_passages):
+                    region = tokenize_region(source_doc.text, start, end, fold_diacritics=s.minhash.fold_diacritics)
+                    alignments.extend(align(tokens, region, s.align))
             if alignments:
                 aligned.append(SourceAlignment(_source_ref(record), source_doc, alignments))
         self.last_timings["candidates_found"] = len(candidates)
@@ -148,6 +150,25 @@ class Checker:
             "passage_words": self.settings.passage_words,
             "translator": "none",
         }
+
+
+def candidate_regions(source: Document, hits: list[tuple[int, int]], context: int) -> list[tuple[int, int]]:
+    """Character ranges of a source worth aligning: its hit passages with ``context`` around.
+
+    Aligning only there keeps a check's cost proportional to what matched, not
+    to the size of every candidate thesis. Touching ranges are merged.
+    """
+    n = len(source.passages)
+    if n == 0:
+        return [(0, len(source.text))]
+    wanted = sorted({k for _, idx in hits for k in range(max(idx - context, 0), min(idx + context, n - 1) + 1)})
+    ranges: list[list[int]] = []
+    for k in wanted:
+        if ranges and k == ranges[-1][1] + 1:
+            ranges[-1][1] = k
+        else:
+            ranges.append([k, k])
+    return [(source.passages[a].start, source.passages[b].end) for a, b in ranges]
 
 
 def _source_ref(record: ThesisRecord) -> SourceRef:

@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     max_pages: int = Field(2000, ge=1, description="most pages read from one file")
     passage_words: int = Field(80, ge=10, le=400, description="target words per passage")
     max_candidates: int = Field(50, ge=1, description="most repository theses aligned per check")
+    region_passages: int = Field(
+        2, ge=0, description="passages aligned on each side of a source passage found by LSH"
+    )
     min_match_words: int = Field(10, ge=1, description="matches shorter than this are not reported")
     minhash: MinHashParams = Field(default_factory=MinHashParams)
     align: AlignParams = Field(default_factory=AlignParams)

@@ -151,18 +151,46 @@ def align(susp: TokenStream, src: TokenStream, params: AlignParams | None = None
         identical = (ti[1] - ti[0] == tj[1] - tj[0]) and np.array_equal(
             susp.hashes[ti[0] : ti[1]], src.hashes[tj[0] : tj[1]]
         )
+        susp_chars, src_chars = _extend_punctuation(
+            susp, src, (int(susp.starts[ti[0]]), int(susp.ends[ti[1] - 1])),
+            (int(src.starts[tj[0]]), int(src.ends[tj[1] - 1])),
+        )
         out.append(
             Alignment(
                 susp_tokens=ti,
                 src_tokens=tj,
-                susp_chars=(int(susp.starts[ti[0]]), int(susp.ends[ti[1] - 1])),
-                src_chars=(int(src.starts[tj[0]]), int(src.ends[tj[1] - 1])),
+                susp_chars=susp_chars,
+                src_chars=src_chars,
                 seeds=c.seeds,
                 kind="identical" if identical else "near-identical",
                 score=1.0 if identical else round(covered / length, 4),
             )
         )
     return _drop_shadowed([a for a in out if a.score >= params.min_score])
+
+
+_EDGE = frozenset(".,;:!?…)]}\"'»“”’")
+_OPENING = frozenset("([{\"'«„“‘")
+
+
+def _extend_punctuation(
+    susp: TokenStream, src: TokenStream, a: tuple[int, int], b: tuple[int, int], limit: int = 3
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Take in punctuation that closes (or opens) the match identically on both sides."""
+    if not susp.text or not src.text:
+        return a, b
+    (s0, s1), (r0, r1) = a, b
+    for _ in range(limit):
+        if s1 < len(susp.text) and r1 < len(src.text) and susp.text[s1] == src.text[r1] and susp.text[s1] in _EDGE:
+            s1, r1 = s1 + 1, r1 + 1
+        else:
+            break
+    for _ in range(limit):
+        if s0 > 0 and r0 > 0 and susp.text[s0 - 1] == src.text[r0 - 1] and susp.text[s0 - 1] in _OPENING:
+            s0, r0 = s0 - 1, r0 - 1
+        else:
+            break
+    return (s0, s1), (r0, r1)
 
 
 def _drop_shadowed(alignments: list[Alignment]) -> list[Alignment]:

@@ -33,6 +33,7 @@ class TokenStream:
     hashes: np.ndarray  # uint64, one per token
     starts: np.ndarray  # original start offset of each token
     ends: np.ndarray  # original end offset of each token
+    text: str = ""  # the original text, when known
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -62,7 +63,9 @@ def tokenize_view(view: NormalizedView) -> TokenStream:
 
 
 def tokenize(text: str, *, fold_diacritics: bool = True) -> TokenStream:
-    return tokenize_view(normalize(text, fold_diacritics=fold_diacritics))
+    stream = tokenize_view(normalize(text, fold_diacritics=fold_diacritics))
+    stream.text = text
+    return stream
 
 
 def shingle_hashes(token_hashes: np.ndarray, size: int) -> np.ndarray:
@@ -77,3 +80,12 @@ def shingle_hashes(token_hashes: np.ndarray, size: int) -> np.ndarray:
         for j in range(size):
             out += token_hashes[j : j + n] * _MULTIPLIERS[j]
     return out
+
+
+def tokenize_region(text: str, start: int, end: int, *, fold_diacritics: bool = True) -> TokenStream:
+    """Tokens of ``text[start:end]`` with offsets into the whole ``text``."""
+    stream = tokenize_view(normalize(text[start:end], fold_diacritics=fold_diacritics))
+    stream.starts = stream.starts + start
+    stream.ends = stream.ends + start
+    stream.text = text
+    return stream

@@ -33,3 +33,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `kratuve ... | head`: the reader went away
+        sys.stderr.close()
+        return 0
