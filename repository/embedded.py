@@ -26,6 +26,8 @@ from repository.ids import new_id
 from repository.models import Candidate, StoredReport, ThesisMetadata, ThesisRecord
 from repository.sqlite_rows import THESIS_COLUMNS, band_rows, iso, minhash_blobs, record_from_row
 from repository.sqlite_schema import SCHEMA_VERSION, connect
+from repository.vectors import VectorCache, VectorHit, search
+from similarity.embeddings.base import EmbeddingModelInfo, PassageVectors, quantize
 from similarity.fingerprint import Fingerprints, MinHashParams, band_keys
 
 DB_FILENAME = "kratuve.sqlite3"
@@ -48,6 +50,7 @@ class EmbeddedRepository:
         self.db_path = self.path / DB_FILENAME
         self._conn = connect(self.db_path, busy_timeout_ms=busy_timeout_ms)
         self._active: MinHashParams | None = None
+        self._vectors = VectorCache()
         if params is not None:
             try:
                 with self._write() as conn:
@@ -135,8 +138,10 @@ class EmbeddedRepository:
         *,
         original_filename: str,
         size_bytes: int,
+        vectors: PassageVectors | None = None,
     ) -> ThesisRecord:
         params = fingerprints.params
+        vector_rows = _vector_rows(document, vectors)
         minhashes = minhash_blobs(document, fingerprints)
         record = ThesisRecord(
             id=new_id(),
@@ -188,6 +193,17 @@ class EmbeddedRepository:
                 ),
             )
             conn.executemany("INSERT INTO lsh_band(key, passage_pk) VALUES (?, ?)", zip(*bands))
+            if vectors is not None:
+                conn.execute(
+                    "INSERT OR IGNORE INTO embedding_model(key, json) VALUES (?, ?)",
+                    (vectors.model.key(), vectors.model.model_dump_json()),
+                )
+                conn.executemany(
+                    "INSERT INTO passage_vector(passage_pk, model_key, scale, vec) VALUES (?, ?, ?, ?)",
+                    ((pk_of[i], vectors.model.key(), scale, blob) for i, scale, blob in vector_rows),
+                )
+        if vectors is not None:
+            self._vectors.own_writes += 1
         self._active = active  # cached only once committed; it never changes after that
         return record
 
@@ -250,8 +266,9 @@ class EmbeddedRepository:
                     "DELETE FROM lsh_band WHERE passage_pk IN (SELECT pk FROM passage WHERE thesis_pk = ?)",
                     (thesis_pk,),
                 )
-            # document, passage and report rows go by ON DELETE CASCADE.
+            # document, passage, vector and report rows go by ON DELETE CASCADE.
             conn.execute("DELETE FROM thesis WHERE pk = ?", (thesis_pk,))
+        self._vectors.own_writes += 1
 
     def _find(self, conn: sqlite3.Connection, where: str, value: str) -> ThesisRecord | None:
         row = conn.execute(f"SELECT {THESIS_COLUMNS} FROM thesis t WHERE {where}", (value,)).fetchone()
@@ -297,6 +314,33 @@ class EmbeddedRepository:
             Candidate(thesis_id=ids[pk], hits=len(found), passages=sorted(found))
             for pk, found in ranked[:limit]
         ]
+
+    def vector_models(self) -> list[EmbeddingModelInfo]:
+        """The embedding models that stored vectors were made with."""
+        rows = self._conn.execute(
+            "SELECT json FROM embedding_model m WHERE EXISTS"
+            " (SELECT 1 FROM passage_vector v WHERE v.model_key = m.key)"
+        ).fetchall()
+        return [EmbeddingModelInfo.model_validate_json(r[0]) for r in rows]
+
+    def nearest_passages(
+        self,
+        model: EmbeddingModelInfo,
+        queries: np.ndarray,
+        *,
+        k: int = 5,
+        min_score: float = 0.0,
+        exclude: Set[str] = frozenset(),
+    ) -> list[tuple[int, str, int, float]]:
+        """``(query index, thesis id, stored passage index, cosine)`` of the ``k`` nearest
+        stored passages per query vector, made by the same ``model``, scoring at least
+        ``min_score``. Vectors of other models are never compared."""
+        with self._read() as conn:
+            matrix = self._vectors.matrix(conn, model.key(), model.dim)
+            excluded = self._pks(conn, exclude)
+            hits: list[VectorHit] = search(matrix, queries, k=k, min_score=min_score, excluded_pks=excluded)
+            ids = self._ids(conn, {h.thesis_pk for h in hits})
+        return [(h.query_index, ids[h.thesis_pk], h.passage_index, h.score) for h in hits]
 
     def _pks(self, conn: sqlite3.Connection, thesis_ids: Set[str]) -> set[int]:
         out: set[int] = set()
@@ -366,14 +410,28 @@ class EmbeddedRepository:
             ).fetchone()
             page_size = conn.execute("PRAGMA page_size").fetchone()[0]
             page_count = conn.execute("PRAGMA page_count").fetchone()[0]
+            vectors = conn.execute("SELECT count(*) FROM passage_vector").fetchone()[0]
         active = self.active_params
         wal = self.db_path.with_name(self.db_path.name + "-wal")
         return {
             "theses": theses,
             "passages": passages,
             "band_rows": band_rows,
+            "vectors": vectors,
             "db_size_bytes": page_size * page_count,
             "wal_size_bytes": wal.stat().st_size if wal.exists() else 0,
             "schema_version": SCHEMA_VERSION,
             "active_params_key": None if active is None else active.key(),
         }
+
+
+def _vector_rows(document: Document, vectors: PassageVectors | None) -> list[tuple[int, float, bytes]]:
+    """``(passage index, scale, int8 blob)`` per vector, checked against the document."""
+    if vectors is None:
+        return []
+    known = {p.index for p in document.passages}
+    unknown = set(vectors.passage_indexes) - known
+    if unknown:
+        raise ValueError(f"vectors given for passages the document does not have: {sorted(unknown)[:5]}")
+    q, scale = quantize(vectors.vectors)
+    return [(i, float(s), row.tobytes()) for i, s, row in zip(vectors.passage_indexes, scale, q)]

@@ -6,7 +6,10 @@ from collections.abc import Set
 from typing import Any, Protocol, runtime_checkable
 
 from ingest.document import Document
+import numpy as np
+
 from repository.models import Candidate, StoredReport, ThesisMetadata, ThesisRecord
+from similarity.embeddings.base import EmbeddingModelInfo, PassageVectors
 from similarity.fingerprint import Fingerprints, MinHashParams
 
 
@@ -22,8 +25,9 @@ class ThesisStore(Protocol):
         *,
         original_filename: str,
         size_bytes: int,
+        vectors: PassageVectors | None = None,
     ) -> ThesisRecord:
-        """Store a thesis, its document and its fingerprints, all or nothing.
+        """Store a thesis, its document, fingerprints and passage vectors, all or nothing.
 
         Raises DuplicateThesis when ``document.sha256`` is stored already and
         ParamsMismatch when the fingerprints' parameters are not the active ones.
@@ -76,6 +80,23 @@ class CandidateIndex(Protocol):
         Raises ParamsMismatch when ``fingerprints`` were made with other
         parameters than the stored ones; an empty repository returns [].
         """
+        ...
+
+    def vector_models(self) -> list[EmbeddingModelInfo]:
+        """The embedding models of the stored passage vectors."""
+        ...
+
+    def nearest_passages(
+        self,
+        model: EmbeddingModelInfo,
+        queries: np.ndarray,
+        *,
+        k: int = 5,
+        min_score: float = 0.0,
+        exclude: Set[str] = frozenset(),
+    ) -> list[tuple[int, str, int, float]]:
+        """``(query index, thesis id, passage index, cosine)``: the ``k`` nearest stored
+        passages of the same model per query vector, at least ``min_score``."""
         ...
 
 

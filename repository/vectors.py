@@ -1,0 +1,102 @@
+"""Nearest stored passages by vector: an exact, chunked search over int8 vectors.
+
+Vectors live in SQLite (``passage_vector``: int8 blob + scale per passage, tied
+to an embedding model key). A reader loads the vectors of one model into memory
+once and reloads only when the database changed (``PRAGMA data_version`` and
+the connection's own writes). Memory stays bounded during search: the score
+matrix is computed ``chunk_rows`` stored vectors at a time.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(slots=True)
+class VectorHit:
+    query_index: int
+    thesis_pk: int
+    passage_index: int
+    score: float
+
+
+@dataclass(slots=True)
+class _Matrix:
+    version: tuple[int, int]
+    q: np.ndarray  # (n, dim) int8
+    scale: np.ndarray  # (n,) float32
+    thesis_pk: np.ndarray  # (n,) int64
+    passage_index: np.ndarray  # (n,) int64
+
+
+class VectorCache:
+    def __init__(self) -> None:
+        self._matrices: dict[str, _Matrix] = {}
+        self.own_writes = 0  # bumped by the repository after each commit that touched vectors
+
+    def matrix(self, conn: sqlite3.Connection, model_key: str, dim: int) -> _Matrix:
+        version = (int(conn.execute("PRAGMA data_version").fetchone()[0]), self.own_writes)
+        cached = self._matrices.get(model_key)
+        if cached is not None and cached.version == version:
+            return cached
+        rows = conn.execute(
+            "SELECT p.thesis_pk, p.idx, v.scale, v.vec FROM passage_vector v JOIN passage p ON p.pk = v.passage_pk"
+            " WHERE v.model_key = ? ORDER BY v.passage_pk",
+            (model_key,),
+        ).fetchall()
+        n = len(rows)
+        q = np.frombuffer(b"".join(r[3] for r in rows), dtype=np.int8).reshape(n, dim) if n else np.zeros((0, dim), np.int8)
+        m = _Matrix(
+            version=version,
+            q=q,
+            scale=np.fromiter((r[2] for r in rows), dtype=np.float32, count=n),
+            thesis_pk=np.fromiter((r[0] for r in rows), dtype=np.int64, count=n),
+            passage_index=np.fromiter((r[1] for r in rows), dtype=np.int64, count=n),
+        )
+        self._matrices = {model_key: m}  # one model at a time is plenty
+        return m
+
+
+def search(
+    m: _Matrix,
+    queries: np.ndarray,
+    *,
+    k: int,
+    min_score: float,
+    excluded_pks: set[int],
+    chunk_rows: int = 65536,
+) -> list[VectorHit]:
+    """The ``k`` best stored passages per query with cosine >= ``min_score``."""
+    n = len(m.q)
+    if n == 0 or len(queries) == 0 or k <= 0:
+        return []
+    queries = np.asarray(queries, dtype=np.float32)
+    best_s = np.full((len(queries), 0), -np.inf, dtype=np.float32)
+    best_i = np.zeros((len(queries), 0), dtype=np.int64)
+    keep = None
+    if excluded_pks:
+        keep = ~np.isin(m.thesis_pk, np.fromiter(excluded_pks, dtype=np.int64))
+    for lo in range(0, n, chunk_rows):
+        hi = min(lo + chunk_rows, n)
+        scores = queries @ m.q[lo:hi].astype(np.float32).T
+        scores *= m.scale[lo:hi]
+        if keep is not None:
+            scores[:, ~keep[lo:hi]] = -np.inf
+        take = min(k, hi - lo)
+        part = np.argpartition(-scores, take - 1, axis=1)[:, :take]
+        part_s = np.take_along_axis(scores, part, axis=1)
+        best_s = np.concatenate([best_s, part_s], axis=1)
+        best_i = np.concatenate([best_i, part + lo], axis=1)
+        if best_s.shape[1] > k:
+            top = np.argpartition(-best_s, k - 1, axis=1)[:, :k]
+            best_s = np.take_along_axis(best_s, top, axis=1)
+            best_i = np.take_along_axis(best_i, top, axis=1)
+    hits = []
+    for qi in range(len(queries)):
+        for s, i in zip(best_s[qi].tolist(), best_i[qi].tolist()):
+            if s >= min_score:
+                hits.append(VectorHit(qi, int(m.thesis_pk[i]), int(m.passage_index[i]), float(s)))
+    return hits
