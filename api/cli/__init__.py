@@ -22,7 +22,17 @@ def build_parser() -> argparse.ArgumentParser:
     repo.register(sub)
     demo.register(sub)
     pan.register(sub)
+    _accept_data_dir_everywhere(sub)
     return parser
+
+
+def _accept_data_dir_everywhere(sub: argparse._SubParsersAction) -> None:
+    """``kratuve add --data-dir D`` works as well as ``kratuve --data-dir D add``."""
+    for command in sub.choices.values():
+        if command.get_default("handler") is not None:
+            command.add_argument("--data-dir", default=argparse.SUPPRESS, help="repository directory")
+        for action in command._subparsers._group_actions if command._subparsers else []:
+            _accept_data_dir_everywhere(action)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
