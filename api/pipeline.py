@@ -61,7 +61,10 @@ class Checker:
         self.repository = repository
         self.ingest_options = IngestOptions(
             limits=ExtractLimits(
-                max_bytes=settings.max_file_mb * 1024 * 1024, max_pages=settings.max_pages
+                max_bytes=settings.max_file_mb * 1024 * 1024,
+                max_pages=settings.max_pages,
+                timeout_s=settings.extract_timeout_s,
+                ocr=settings.ocr,
             ),
             passage_target_words=settings.passage_words,
         )

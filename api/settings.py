@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("./kratuve-data"), description="where the embedded repository lives")
     max_file_mb: int = Field(200, ge=1, description="largest file accepted, in MB")
     max_pages: int = Field(2000, ge=1, description="most pages read from one file")
+    extract_timeout_s: float = Field(
+        600.0, gt=0, description="time limit for reading one file (OCR included), in seconds"
+    )
+    ocr: bool = Field(True, description="read scanned (image-only) PDF pages with Tesseract")
     passage_words: int = Field(80, ge=10, le=400, description="target words per passage")
     max_candidates: int = Field(50, ge=1, description="most repository theses aligned per check")
     region_passages: int = Field(

@@ -50,6 +50,20 @@ class EvasionFlag(BaseModel):
     detail: str = ""
 
 
+SectionKind = Literal["front_matter", "abstract", "contents", "body", "bibliography", "appendix"]
+
+
+class Section(BaseModel):
+    """A part of the thesis (``text[start:end]``) and the heading that opens it ("" when none)."""
+
+    model_config = ConfigDict(frozen=True)
+    kind: SectionKind
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    heading: str = ""
+    language: Language | None = None
+
+
 class Document(BaseModel):
     text: str
     source_name: str
@@ -60,6 +74,11 @@ class Document(BaseModel):
     passages: list[Passage] = Field(default_factory=list)
     language: Language = "other"
     flags: list[EvasionFlag] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
+    quotations: list[Span] = Field(default_factory=list)
+    metadata_guess: dict[str, str] = Field(default_factory=dict)
+    footnotes: list[Span] = Field(default_factory=list)  # footnote text (kept in ``text``)
+    ocr_pages: list[int] = Field(default_factory=list)  # pages whose text was read by OCR
 
     def page_at(self, offset: int) -> int | None:
         """The 1-based page number holding character ``offset``, or None without pages."""

@@ -45,3 +45,21 @@ class EmptyDocument(IngestError):
 
 class FileTooLarge(IngestError):
     code = "too_large"
+
+
+class ExtractionTimeout(IngestError):
+    """Reading the file (OCR included) took longer than the time limit."""
+
+    code = "timeout"
+
+
+class ExtractorCrashed(IngestError):
+    """The reader process died on the file (a crash or running out of memory)."""
+
+    code = "crashed"
+
+
+class OcrFailed(IngestError):
+    """Scanned pages could not be read with OCR."""
+
+    code = "ocr_failed"

@@ -10,16 +10,18 @@ from pydantic import BaseModel, ConfigDict, Field
 from ingest.document import Document, Passage
 from ingest.errors import IngestError
 from ingest.evasion import evasion_flags
-from ingest.extract import Extracted, ExtractLimits, extract_bytes, read_file
+from ingest.extract import Extracted, ExtractLimits, extract_bytes, extract_isolated, read_file
 from ingest.language import detect_languages
 from ingest.passages import make_passages
 from ingest.sentences import split_sentences
+from ingest.structure.read import read_structure
 
 
 class IngestOptions(BaseModel):
     model_config = ConfigDict(frozen=True)
     limits: ExtractLimits = Field(default_factory=ExtractLimits)
     passage_target_words: int = Field(default=80, ge=1)
+    isolate: bool = True  # extract in a child process under limits.timeout_s (see ingest.extract.isolate)
 
 
 def ingest_file(path: Path, options: IngestOptions | None = None) -> Document:
@@ -33,7 +35,7 @@ def ingest_bytes(data: bytes, filename: str, options: IngestOptions | None = Non
     """Turn the bytes of a file named ``filename`` into a Document; nothing is written to disk."""
     options = options or IngestOptions()
     name = PurePath(filename).name
-    extracted = extract_bytes(data, name, options.limits)
+    extracted = (extract_isolated if options.isolate else extract_bytes)(data, name, options.limits)
     try:
         return _build(extracted, name, hashlib.sha256(data).hexdigest(), options)
     except IngestError as err:
@@ -59,7 +61,10 @@ def _build(extracted: Extracted, name: str, sha256: str, options: IngestOptions)
         sentences=sentences,
         passages=passages,
         language=_main_language(passages),
-        flags=evasion_flags(text),
+        flags=evasion_flags(text) + extracted.flags,
+        footnotes=extracted.footnotes,
+        ocr_pages=extracted.ocr_pages,
+        **read_structure(text, extracted.pages, passages),
     )
 
 

@@ -21,6 +21,17 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
 }
 
+# Runtime tools: Tesseract OCR with Latvian and English models (scanned pages), poppler-utils
+# (pdftotext/pdftoppm, used by tests and for checks), DejaVu fonts (test PDFs are drawn with them).
+SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-lav tesseract-ocr-eng poppler-utils fonts-dejavu-core)
+missing=()
+for pkg in "${SYSTEM_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  apt_install "${missing[@]}"
+fi
+
 PY="${PYTHON:-python3}"
 if ! command -v "$PY" >/dev/null 2>&1; then
   apt_install python3 python3-venv python3-dev

@@ -17,7 +17,7 @@ Every span is reported in original character offsets of both texts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -48,7 +48,8 @@ class Alignment:
     src_chars: tuple[int, int]
     seeds: int  # shared n-grams inside the match
     kind: MatchKind
-    score: float  # share of the match's words covered by shared n-grams (0..1)
+    score: float  # share of the match's words covered by shared n-grams (0..1); mean cosine for semantic
+    evidence: dict[str, Any] | None = None  # semantic matches: sentence pairs, cosines, model, languages
 
 
 @dataclass(slots=True)

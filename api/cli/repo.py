@@ -17,7 +17,7 @@ from similarity.report.model import Report
 
 from api.cli.context import open_checker, settings_from
 
-SUPPORTED_SUFFIXES = {".pdf", ".docx", ".txt"}
+SUPPORTED_SUFFIXES = {".pdf", ".docx", ".odt", ".rtf", ".html", ".htm", ".txt"}
 EXIT_BAD_INPUT = 2
 
 
@@ -88,7 +88,7 @@ def cmd_add(args: argparse.Namespace) -> int:
             return EXIT_BAD_INPUT
     files = expand_paths(args.paths)
     if not files:
-        print("no supported files found (.pdf, .docx, .txt)", file=sys.stderr)
+        print("no supported files found (.pdf, .docx, .odt, .rtf, .html, .htm, .txt)", file=sys.stderr)
         return EXIT_BAD_INPUT
     checker = open_checker(settings_from(args))
     counts = {"added": 0, "skipped": 0, "failed": 0}

@@ -16,9 +16,20 @@ from ingest.errors import (
 from ingest.extract.result import Extracted, ExtractLimits
 from ingest.extract.sniffing import KIND_NAMES, sniff
 
-EXTENSIONS = {".txt": "txt", ".text": "txt", ".pdf": "pdf", ".docx": "docx"}
-NOT_YET = {".odt": "ODT", ".doc": "legacy Word .doc", ".rtf": "RTF"}
-SUPPORTED_HINT = "upload PDF, DOCX or TXT"
+EXTENSIONS = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".odt": "odt",
+    ".rtf": "rtf",
+    ".html": "html",
+    ".htm": "html",
+}
+NOT_YET = {".doc": "legacy Word .doc"}
+SUPPORTED_HINT = "upload PDF, DOCX, ODT, RTF, HTML or TXT"
+# Content that may stand behind another extension: HTML is text, and text is (trivial) HTML.
+COMPATIBLE = {("txt", "html"), ("html", "txt")}
 _ENCRYPTED_OOXML = "EncryptedPackage".encode("utf-16-le")
 
 
@@ -75,15 +86,22 @@ def _expected_format(name: str) -> str:
 
 def _check_content(data: bytes, expected: str, name: str) -> None:
     kind = sniff(data)
-    if kind == expected:
+    if kind == expected or (expected, kind) in COMPATIBLE:
         return
     ext = PurePath(name).suffix.lower()
     if expected == "docx" and kind == "ole" and _ENCRYPTED_OOXML in data:
         raise EncryptedFile("the DOCX is protected with a password; upload an unprotected copy")
-    if kind == "unknown" or (expected == "docx" and kind == "zip"):
-        if expected == "txt":
-            raise CorruptFile("not a text file in a known encoding (UTF-8, UTF-16 or Windows-1257)")
-        what = {"pdf": "PDF (no %PDF- header)", "docx": "DOCX (no word/document.xml)"}[expected]
+    if kind == "unknown" or (expected in ("docx", "odt") and kind == "zip"):
+        if expected in ("txt", "html"):
+            from ingest.extract.plain import NOT_TEXT
+
+            raise CorruptFile(NOT_TEXT)
+        what = {
+            "pdf": "PDF (no %PDF- header)",
+            "docx": "DOCX (no word/document.xml)",
+            "odt": "ODT (no OpenDocument text mimetype)",
+            "rtf": "RTF (no {\\rtf header)",
+        }[expected]
         raise CorruptFile(f"the file is not a valid {what}")
     raise FormatMismatch(f"the file is named {ext} but contains {KIND_NAMES[kind]}")
 
@@ -97,10 +115,22 @@ def _run(fmt: str, data: bytes, limits: ExtractLimits) -> Extracted:
         from ingest.extract.pdf import extract_pdf
 
         result = extract_pdf(data, limits)
-    else:
+    elif fmt == "docx":
         from ingest.extract.word import extract_docx
 
         result = extract_docx(data, limits)
+    elif fmt == "odt":
+        from ingest.extract.odt import extract_odt
+
+        result = extract_odt(data, limits)
+    elif fmt == "rtf":
+        from ingest.extract.rtf import extract_rtf
+
+        result = extract_rtf(data, limits)
+    else:
+        from ingest.extract.html import extract_html
+
+        result = extract_html(data, limits)
     if not result.text.strip():
         raise EmptyDocument("no text found (the file holds only white space)")
     return result

@@ -1,36 +1,39 @@
-"""PDF text with pdfminer.six, page by page.
+"""PDF text with pdfium (pypdfium2), page by page, OCR for scanned pages.
 
-Each page's text is its text boxes in pdfminer's reading order, one blank line
-between boxes, with leading/trailing white space stripped. Pages are joined
-with ``PAGE_SEPARATOR``; ``Page(number, start, end)`` covers exactly one
-page's text (the separator belongs to no page). Line-end hyphens stay as they
-are (the normalised view joins them).
+Each page's lines are put in reading order (columns left to right, rows top
+down; see :mod:`ingest.extract.pdf_layout`), running headers, footers and
+page numbers (lines repeated at a page edge across pages) are dropped,
+footnotes are kept at the end of their page and listed in
+``Extracted.footnotes``, and lines are joined with "\\n" or, where a
+paragraph seems to start, a blank line. Pages are joined with
+``PAGE_SEPARATOR``; ``Page(number, start, end)`` covers exactly one page's
+text. Line-end hyphens stay as they are (the normalised view joins them).
 
-Text inside figures (plots) is left out, except on a page whose only text is
-in figures (a page included from another PDF).
+Text inside figures (form XObjects smaller than half the page) is left out,
+except on a page whose only text is in figures. A page with (almost) no text
+whose area is mostly images is rendered and read with Tesseract. Text a reader
+cannot see (white, transparent, invisible, under 2 pt) is kept and flagged, and
+so are pages drawn in a scrambled order and image-only pages among text pages.
 """
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from ingest.document import Page
+from ingest.document import EvasionFlag, Page, Span
 from ingest.errors import CorruptFile, EmptyDocument, EncryptedFile, FileTooLarge, IngestError
+from ingest.extract.marks import Marks
+from ingest.extract.pdf_layout import Line, PageText, join_lines, mark_footnotes, order_breaks, reading_order, running_lines
+from ingest.extract.pdf_page import PageContent, read_page
 from ingest.extract.result import Extracted, ExtractLimits
 
 PAGE_SEPARATOR = "\n\n"
-BOX_SEPARATOR = "\n"  # box texts end in "\n": this leaves a blank line between boxes
-PARAGRAPH_BREAK = "\n\n"
-PITCH_FACTOR = 1.3
 EOF_WINDOW = 2048
-
-
-def _laparams(all_texts: bool = False) -> Any:
-    from pdfminer.layout import LAParams
-
-    # detect_vertical off and figures skipped: both cost time and add no body text.
-    return LAParams(detect_vertical=False, all_texts=all_texts)
+SCAN_MAX_CHARS = 10  # a page with fewer text characters than this...
+SCAN_MIN_IMAGE_SHARE = 0.5  # ...and at least this share of its area in images is a scan
+SCRAMBLED_MIN_LINES = 8
+SCRAMBLED_SHARE = 0.5  # share of lines drawn out of reading order that flags a page
+_PERMIT_EXTRACT = 0x10
 
 
 def extract_pdf(data: bytes, limits: ExtractLimits) -> Extracted:
@@ -45,183 +48,184 @@ def extract_pdf(data: bytes, limits: ExtractLimits) -> Extracted:
         raise CorruptFile("the PDF is malformed (its objects nest too deeply)") from None
     except MemoryError:
         raise FileTooLarge("the PDF needs too much memory to read") from None
-    except Exception as exc:  # noqa: BLE001 - any pdfminer failure means the file is unreadable
-        raise _translate(exc) from exc
+    except Exception as exc:  # noqa: BLE001 - any pdfium failure means the file is unreadable
+        detail = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
+        raise CorruptFile(f"the PDF is malformed and cannot be read ({detail})") from exc
 
 
-def _translate(exc: Exception) -> IngestError:
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFNoValidXRef
-    from pdfminer.psexceptions import PSEOF
+def _open(data: bytes) -> Any:
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
 
-    if isinstance(exc, PDFEncryptionError):
-        return EncryptedFile("the PDF is encrypted with a password; upload an unprotected copy")
-    if isinstance(exc, PDFNoValidXRef):
-        return CorruptFile("the PDF is malformed (no valid cross-reference table)")
-    if isinstance(exc, (PSEOF, EOFError)):
-        return CorruptFile("the PDF is truncated (it ends in the middle of an object)")
-    detail = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
-    return CorruptFile(f"the PDF is malformed and cannot be read ({detail})")
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) == raw.FPDF_ERR_PASSWORD:
+            raise EncryptedFile("the PDF is encrypted with a password; upload an unprotected copy") from None
+        raise CorruptFile("the PDF is malformed and cannot be read (no valid document structure)") from None
+    if raw.FPDF_GetSecurityHandlerRevision(pdf.raw) != -1:
+        if not raw.FPDF_GetDocPermissions(pdf.raw) & _PERMIT_EXTRACT:
+            pdf.close()
+            raise EncryptedFile("the PDF is encrypted and forbids text extraction; upload an unprotected copy")
+    return pdf
 
 
 def _extract(data: bytes, limits: ExtractLimits) -> Extracted:
-    from pdfminer.converter import PDFPageAggregator
-    from pdfminer.pdfdocument import PDFDocument
-    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
-    from pdfminer.pdfpage import PDFPage
-    from pdfminer.pdfparser import PDFParser
-    from pdfminer.pdftypes import resolve1
+    pdf = _open(data)
+    try:
+        count = len(pdf)
+        if count > limits.max_pages:
+            raise FileTooLarge(f"the PDF has {count} pages; at most {limits.max_pages} are accepted")
+        if count == 0:
+            raise CorruptFile("the PDF has no readable pages")
+        contents: list[PageContent] = []
+        for i in range(count):
+            page = pdf[i]
+            textpage = page.get_textpage()
+            try:
+                contents.append(read_page(page, textpage))
+            finally:
+                textpage.close()
+                page.close()
+        scanned = [i for i, c in enumerate(contents) if c.chars < SCAN_MAX_CHARS and c.image_share >= SCAN_MIN_IMAGE_SHARE]
+        ocr_done = False
+        if scanned and limits.ocr:
+            from ingest.ocr import tesseract_available
 
-    document = PDFDocument(PDFParser(io.BytesIO(data)))
-    if not document.is_extractable:
-        raise EncryptedFile("the PDF is encrypted and forbids text extraction; upload an unprotected copy")
-    root = resolve1(document.catalog.get("Pages"))
-    declared = resolve1(root.get("Count")) if isinstance(root, dict) else None
-    if isinstance(declared, int) and declared > limits.max_pages:
-        raise FileTooLarge(f"the PDF has {declared} pages; at most {limits.max_pages} are accepted")
+            if tesseract_available():
+                _ocr_pages(pdf, contents, scanned, limits)
+                ocr_done = True
+    finally:
+        pdf.close()
+    return _assemble(contents, scanned, ocr_done)
 
-    resources = PDFResourceManager(caching=True)
-    device = _text_only_aggregator(PDFPageAggregator)(resources, laparams=_laparams())
-    interpreter = _text_only_interpreter(PDFPageInterpreter)(resources, device)
+
+def _ocr_pages(pdf: Any, contents: list[PageContent], scanned: list[int], limits: ExtractLimits) -> None:
+    """Replace the lines of scanned pages with OCR lines (boxes converted to points)."""
+    from ingest.ocr import ocr_images
+
+    scale = limits.ocr_dpi / 72
+    images = []
+    for i in scanned:
+        page = pdf[i]
+        try:
+            images.append(_pnm(page.render(scale=scale, grayscale=True).to_pil()))
+        finally:
+            page.close()
+    results = ocr_images(
+        images, languages=limits.ocr_languages, timeout_s=limits.ocr_page_timeout_s, workers=limits.ocr_workers
+    )
+    for i, ocr_lines in zip(scanned, results):
+        c = contents[i]
+        c.lines = [
+            Line(
+                text=ol.text,
+                x0=ol.left / scale,
+                y0=c.top - ol.bottom / scale,
+                x1=ol.right / scale,
+                y1=c.top - ol.top / scale,
+                seq=k,
+            )
+            for k, ol in enumerate(ocr_lines)
+        ]
+        c.marks = []
+
+
+def _pnm(image: Any) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    image.save(buf, format="PPM")
+    return buf.getvalue()
+
+
+def _assemble(contents: list[PageContent], scanned: list[int], ocr_done: bool) -> Extracted:
+    running = running_lines([(c.lines, c.bottom, c.top) for c in contents])
+    marks = Marks()
     parts: list[str] = []
     pages: list[Page] = []
+    footnotes: list[Span] = []
+    scrambled: list[int] = []
     offset = 0
-    for number, pdf_page in enumerate(PDFPage.create_pages(document), start=1):
-        if number > limits.max_pages:
-            raise FileTooLarge(f"the PDF has more than {limits.max_pages} pages")
-        interpreter.process_page(pdf_page)
-        page_text = _page_text(device.get_result())
+    scanned_set = set(scanned)
+    for p, c in enumerate(contents):
+        lines = [ln for i, ln in enumerate(c.lines) if (p, i) not in running]
+        ordered = reading_order(lines)
+        if p not in scanned_set:
+            mark_footnotes(ordered, c.bottom, c.top)
+            ordered = [ln for ln in ordered if not ln.footnote] + [ln for ln in ordered if ln.footnote]
+            share, compared = order_breaks(ordered)
+            if compared >= SCRAMBLED_MIN_LINES and share >= SCRAMBLED_SHARE:
+                scrambled.append(p)
+        page_text = join_lines(ordered)
+        text = page_text.text.strip()
+        lead = len(page_text.text) - len(page_text.text.lstrip())
         if parts:
             parts.append(PAGE_SEPARATOR)
             offset += len(PAGE_SEPARATOR)
-        parts.append(page_text)
-        pages.append(Page(number=number, start=offset, end=offset + len(page_text)))
-        offset += len(page_text)
-    if not pages:
-        raise CorruptFile("the PDF has no readable pages")
-    text = "".join(parts)
-    if not text.strip():
-        raise EmptyDocument("no text found in the PDF; it may be scanned images (OCR is not enabled)")
-    return Extracted(text=text, format="pdf", pages=pages)
+        parts.append(text)
+        pages.append(Page(number=p + 1, start=offset, end=offset + len(text)))
+        base = offset - lead
+        footnotes.extend(Span(start=base + s, end=base + e) for s, e in page_text.footnotes)
+        _place_marks(c, ordered, page_text, base, marks)
+        offset += len(text)
+    full = "".join(parts)
+    if not full.strip():
+        if scanned and not ocr_done:
+            raise EmptyDocument(
+                "no text found in the PDF; its pages are scanned images and OCR is not available (install Tesseract)"
+            )
+        raise EmptyDocument("no text found in the PDF; it may be scanned images (OCR found no text)")
+    flags = marks.flags(full)
+    flags.extend(_page_flags(pages, scanned, scrambled, len(contents), ocr_done))
+    return Extracted(
+        text=full,
+        format="pdf",
+        pages=pages,
+        footnotes=footnotes,
+        flags=flags,
+        ocr_pages=[i + 1 for i in scanned] if ocr_done else [],
+    )
 
 
-def _text_only_aggregator(base: type) -> type:
-    class TextOnlyAggregator(base):  # type: ignore[misc, valid-type]
-        """Drops lines, curves and rectangles: only characters matter here."""
-
-        def paint_path(self, *args: Any, **kwargs: Any) -> None:
-            return None
-
-    return TextOnlyAggregator
-
-
-def _text_only_interpreter(base: type) -> type:
-    from pdfminer.pdfinterp import LITERAL_FORM
-    from pdfminer.pdftypes import stream_value
-    from pdfminer.psparser import literal_name
-
-    class TextOnlyInterpreter(base):  # type: ignore[misc, valid-type]
-        """Skips form XObjects that draw no text (vector plots): parsing them is most of the time."""
-
-        def do_Do(self, xobjid_arg: Any) -> None:
-            try:
-                xobj = stream_value(self.xobjmap[literal_name(xobjid_arg)])
-            except Exception:  # noqa: BLE001 - let pdfminer handle (or ignore) a bad reference
-                return super().do_Do(xobjid_arg)
-            if xobj.get("Subtype") is LITERAL_FORM:
-                data = xobj.get_data()
-                if b"BT" not in data and b"Do" not in data:
-                    return None
-            return super().do_Do(xobjid_arg)
-
-    return TextOnlyInterpreter
+def _place_marks(c: PageContent, ordered: list[Line], page_text: PageText, base: int, marks: Marks) -> None:
+    """Map each suspicious text object to the part of a line it overlaps (by box, then by text)."""
+    for kind, box, text in c.marks:
+        needle = text.strip()
+        for ln, (s, e) in zip(ordered, page_text.line_spans):
+            overlap_y = min(ln.y1, box[3]) - max(ln.y0, box[1])
+            if overlap_y <= 0.3 * min(ln.height, max(box[3] - box[1], 0.1)) or ln.x1 < box[0] or ln.x0 > box[2]:
+                continue
+            i = ln.text.find(needle) if needle else -1
+            if i >= 0:
+                marks.add(kind, base + s + i, base + s + i + len(needle))
+            else:
+                marks.add(kind, base + s, base + e)
 
 
-def _page_text(layout: Any) -> str:
-    """Text boxes of the page; text in figures only when they fill the page or it has no other text."""
-    from pdfminer.layout import LTFigure, LTTextContainer
-
-    boxes = [el for el in layout if isinstance(el, LTTextContainer)]
-    text = _join_lines(_lines(boxes)).strip()
-    page_area = max(layout.width * layout.height, 1.0)
-    figures = [
-        el for el in layout if isinstance(el, LTFigure) and (not text or el.width * el.height >= 0.5 * page_area)
-    ]
-    if figures:
-        inner = BOX_SEPARATOR.join(_figure_texts(figures)).strip()
-        text = PARAGRAPH_BREAK.join(t for t in (inner, text) if t)
-    return text
-
-
-def _lines(boxes: list[Any]) -> list[tuple[str, float, float, float, float]]:
-    """(text, x0, y0, x1, y1) of each non-blank text line, in reading order."""
-    from pdfminer.layout import LTTextLine
-
-    out = []
-    for box in boxes:
-        for line in box:
-            if isinstance(line, LTTextLine):
-                t = line.get_text().rstrip("\n")
-                if t.strip():
-                    out.append((t, line.x0, line.y0, line.x1, line.y1))
-    return out
-
-
-def _join_lines(lines: list[tuple[str, float, float, float, float]]) -> str:
-    """Join lines with "\n", or a blank line where a paragraph seems to start.
-
-    A paragraph starts where the next line is not just below the previous one
-    (another column or region), where the line pitch grows well beyond the
-    page's usual pitch (headings, spacing between paragraphs), or where the
-    previous line ends a sentence short of the margin or the next is indented.
-    """
-    if not lines:
-        return ""
-    pitches = sorted(p for a, b in zip(lines, lines[1:]) if (p := _pitch(a, b)) is not None)
-    usual = pitches[len(pitches) // 2] if pitches else None
-    left = min(ln[1] for ln in lines)
-    right = max(ln[3] for ln in lines)
-    parts = [lines[0][0]]
-    for prev, cur in zip(lines, lines[1:]):
-        parts.append(PARAGRAPH_BREAK if _starts_paragraph(prev, cur, usual, left, right) else "\n")
-        parts.append(cur[0])
-    return "".join(parts)
-
-
-def _pitch(a: tuple, b: tuple) -> float | None:
-    """Baseline distance from line ``a`` down to line ``b`` in the same column, else None."""
-    overlap = min(a[3], b[3]) - max(a[1], b[1])
-    drop = a[2] - b[2]
-    return drop if overlap > 0 and drop > 0 else None
-
-
-def _starts_paragraph(prev: tuple, cur: tuple, usual: float | None, left: float, right: float) -> bool:
-    pitch = _pitch(prev, cur)
-    if pitch is None or usual is None:
-        return True
-    if pitch > PITCH_FACTOR * usual:
-        return True
-    height = max(cur[4] - cur[2], 1.0)
-    ends_sentence = prev[0].rstrip()[-1:] in ".!?:…"
-    short = prev[3] < right - 2 * height
-    indented = cur[1] > left + 0.8 * height and cur[1] > prev[1] + 0.8 * height
-    return ends_sentence and (short or indented)
-
-
-def _figure_texts(figures: list[Any]) -> list[str]:
-    """Lay out the characters of figures (skipped by default) and return their text boxes."""
-    params = _laparams(all_texts=True)
-    for fig in figures:
-        fig.analyze(params)  # also lays out nested figures
-    return _boxes_in(figures)
-
-
-def _boxes_in(elements: Any) -> list[str]:
-    from pdfminer.layout import LTFigure, LTTextContainer
-
-    out: list[str] = []
-    for el in elements:
-        if isinstance(el, LTTextContainer):
-            out.append(el.get_text())
-        elif isinstance(el, LTFigure):
-            out.extend(_boxes_in(el))
-    return out
+def _page_flags(
+    pages: list[Page], scanned: list[int], scrambled: list[int], count: int, ocr_done: bool
+) -> list[EvasionFlag]:
+    flags = []
+    if scanned and len(scanned) < count:
+        numbers = ", ".join(str(i + 1) for i in scanned)
+        how = "read by OCR" if ocr_done else "not read: OCR is not available"
+        flags.append(
+            EvasionFlag(
+                kind="image_only_pages",
+                count=len(scanned),
+                locations=[Span(start=pages[i].start, end=pages[i].end) for i in scanned],
+                detail=f"pages {numbers} are images of text among text pages ({how})",
+            )
+        )
+    if scrambled:
+        numbers = ", ".join(str(i + 1) for i in scrambled)
+        flags.append(
+            EvasionFlag(
+                kind="scrambled_order",
+                count=len(scrambled),
+                locations=[Span(start=pages[i].start, end=pages[i].end) for i in scrambled],
+                detail=f"pages {numbers}: text is drawn in an order different from the order it is read",
+            )
+        )
+    return flags

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import io
+import re
 import zipfile
 from typing import Literal
 
-ContentKind = Literal["pdf", "docx", "odt", "rtf", "txt", "ole", "zip", "unknown"]
+ContentKind = Literal["pdf", "docx", "odt", "rtf", "html", "txt", "ole", "zip", "unknown"]
 
 # How each kind is named in messages ("the file is named .pdf but contains DOCX").
 KIND_NAMES: dict[str, str] = {
@@ -14,6 +16,7 @@ KIND_NAMES: dict[str, str] = {
     "docx": "DOCX",
     "odt": "ODT",
     "rtf": "RTF",
+    "html": "HTML",
     "txt": "plain text",
     "ole": "a legacy Office document (.doc/.xls) or a password-protected Office file",
     "zip": "a ZIP archive",
@@ -23,6 +26,7 @@ KIND_NAMES: dict[str, str] = {
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SNIFF_TEXT_BYTES = 64 * 1024
+_HTML = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>]", re.I | re.S)
 
 
 def sniff(data: bytes) -> ContentKind:
@@ -37,6 +41,8 @@ def sniff(data: bytes) -> ContentKind:
         return "rtf"
     from ingest.extract.plain import looks_like_text
 
+    if _HTML.match(_ascii_head(data)):
+        return "html"
     return "txt" if looks_like_text(data[:SNIFF_TEXT_BYTES], complete=len(data) <= SNIFF_TEXT_BYTES) else "unknown"
 
 
@@ -56,3 +62,11 @@ def _sniff_zip(data: bytes) -> ContentKind:
         if b"word/" in data[:4096]:
             return "docx"
     return "zip"
+
+
+def _ascii_head(data: bytes) -> bytes:
+    """The first 1 KB as ASCII-compatible bytes (UTF-16 decoded, BOMs dropped)."""
+    head = data[:1024]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return head.decode("utf-16", errors="ignore").encode("utf-8", errors="ignore")
+    return head[3:] if head.startswith(codecs.BOM_UTF8) else head

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -16,6 +17,9 @@ from similarity.report.model import (
     SourceSummary,
     SubmissionInfo,
 )
+
+
+MOSTLY_INSIDE = 0.5  # a match this much inside a quotation or the bibliography is flagged
 
 
 @dataclass(slots=True)
@@ -37,6 +41,25 @@ def covered_characters(spans: list[tuple[int, int]]) -> int:
     return total
 
 
+def _inside_share(start: int, end: int, spans: list[tuple[int, int]]) -> float:
+    """The share of ``[start, end)`` covered by ``spans`` (sorted, not overlapping)."""
+    if end <= start:
+        return 0.0
+    i = max(bisect.bisect_right(spans, (start, start)) - 1, 0)
+    inside = 0
+    while i < len(spans) and spans[i][0] < end:
+        inside += max(0, min(end, spans[i][1]) - max(start, spans[i][0]))
+        i += 1
+    return inside / (end - start)
+
+
+def _counts(match: Match, exclusions: Exclusions) -> bool:
+    """Whether a match counts in the similarity index and the source shares."""
+    return not (
+        (exclusions.quotations and match.in_quotation) or (exclusions.bibliography and match.in_bibliography)
+    )
+
+
 def _side(document: Document, start: int, end: int) -> MatchSide:
     return MatchSide(start=start, end=end, page=document.page_at(start), text=document.text[start:end])
 
@@ -52,6 +75,8 @@ def build_report(
     exclusions = exclusions or Exclusions()
     excluded = set(exclusions.excluded_sources)
     total = max(len(submission.text), 1)
+    quotes = [(q.start, q.end) for q in submission.quotations]
+    bibliography = [(s.start, s.end) for s in submission.sections if s.kind == "bibliography"]
     matches: list[Match] = []
     summaries: list[SourceSummary] = []
     for item in aligned:
@@ -72,11 +97,13 @@ def build_report(
                     submission=_side(submission, *a.susp_chars),
                     source=_side(item.document, *a.src_chars),
                     evidence={"shared_ngrams": a.seeds},
+                    in_quotation=_inside_share(*a.susp_chars, quotes) >= MOSTLY_INSIDE,
+                    in_bibliography=_inside_share(*a.susp_chars, bibliography) >= MOSTLY_INSIDE,
                 )
             )
         if not own:
             continue
-        chars = covered_characters([(m.submission.start, m.submission.end) for m in own])
+        chars = covered_characters([(m.submission.start, m.submission.end) for m in own if _counts(m, exclusions)])
         summaries.append(
             SourceSummary(
                 source=item.source,
@@ -90,7 +117,7 @@ def build_report(
     for n, m in enumerate(matches, start=1):
         m.id = n
     summaries.sort(key=lambda s: (-s.characters, s.source.id))
-    index = covered_characters([(m.submission.start, m.submission.end) for m in matches])
+    index = covered_characters([(m.submission.start, m.submission.end) for m in matches if _counts(m, exclusions)])
     return Report(
         created_at=datetime.now(timezone.utc),
         submission=SubmissionInfo(

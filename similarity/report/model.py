@@ -41,6 +41,8 @@ class Match(BaseModel):
     submission: MatchSide
     source: MatchSide
     evidence: dict[str, float | int | str] = Field(default_factory=dict)
+    in_quotation: bool = Field(False, description="half or more of the submission side is inside quotation marks")
+    in_bibliography: bool = Field(False, description="half or more of the submission side is in the bibliography")
 
 
 class SourceSummary(BaseModel):
@@ -60,8 +62,16 @@ class SubmissionInfo(BaseModel):
 
 
 class Exclusions(BaseModel):
+    """What does not count in the similarity index and source shares.
+
+    Matches inside quotations or the bibliography stay in the report, flagged,
+    whether or not they count.
+    """
+
     min_words: int = 10
     excluded_sources: list[str] = Field(default_factory=list)
+    quotations: bool = Field(False, description="matches mostly inside quotations do not count")
+    bibliography: bool = Field(True, description="matches mostly in the bibliography do not count")
 
 
 class Report(BaseModel):

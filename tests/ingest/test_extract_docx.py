@@ -98,16 +98,18 @@ def test_docx_that_is_pdf() -> None:
         extract_bytes(b"%PDF-1.4\n%%EOF\n", "darbs.docx")
 
 
-def test_odt_is_not_supported_yet() -> None:
+def test_odt_content_named_docx_and_legacy_doc() -> None:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
         zf.writestr("content.xml", "<office:document-content/>")
     assert sniff(buf.getvalue()) == "odt"
-    with pytest.raises(UnsupportedFormat, match="ODT"):
+    with pytest.raises(CorruptFile, match="ODT"):  # a broken content.xml
         extract_bytes(buf.getvalue(), "darbs.odt")
     with pytest.raises(FormatMismatch, match="contains ODT"):
         extract_bytes(buf.getvalue(), "darbs.docx")
+    with pytest.raises(UnsupportedFormat, match="legacy Word"):
+        extract_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), "darbs.doc")
 
 
 def test_unknown_extension() -> None:
