@@ -137,22 +137,41 @@ class Checker:
         return build_report(
             document,
             aligned,
-            exclusions=Exclusions(min_words=s.min_match_words),
+            exclusions=Exclusions(
+                min_words=s.min_match_words,
+                quotations=s.exclude_quotations,
+                bibliography=s.exclude_bibliography,
+            ),
             sources_compared=self.repository.count(),
-            versions=self.versions(),
+            versions=self.versions(ocr_used=bool(document.ocr_pages)),
         )
 
-    def versions(self) -> dict:
-        return {
+    def versions(self, *, ocr_used: bool = False) -> dict:
+        out = {
             "kratuve": _version("kratuve"),
             "python": platform.python_version(),
             "datasketch": _version("datasketch"),
-            "pdfminer.six": _version("pdfminer.six"),
+            "pypdfium2": _version("pypdfium2"),
             "minhash": self.settings.minhash.model_dump(),
             "align": self.settings.align.model_dump(),
             "passage_words": self.settings.passage_words,
             "translator": "none",
         }
+        if ocr_used:
+            out["tesseract"] = _tesseract_version()
+            out["ocr_languages"] = self.ingest_options.limits.ocr_languages
+        return out
+
+
+def _tesseract_version() -> str:
+    import subprocess
+
+    try:
+        out = subprocess.run(["tesseract", "--version"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    first = (out.stdout or out.stderr).splitlines()
+    return first[0].split()[-1] if first else "unknown"
 
 
 def candidate_regions(source: Document, hits: list[tuple[int, int]], context: int) -> list[tuple[int, int]]:

@@ -34,5 +34,11 @@ class Settings(BaseSettings):
         2, ge=0, description="passages aligned on each side of a source passage found by LSH"
     )
     min_match_words: int = Field(10, ge=1, description="matches shorter than this are not reported")
-    minhash: MinHashParams = Field(default_factory=MinHashParams)
-    align: AlignParams = Field(default_factory=AlignParams)
+    exclude_quotations: bool = Field(
+        False, description="matches inside quotation marks do not count in the similarity index"
+    )
+    exclude_bibliography: bool = Field(
+        True, description="matches inside the bibliography do not count in the similarity index"
+    )
+    minhash: MinHashParams = Field(default_factory=MinHashParams, description="MinHash fingerprint parameters (stored with every fingerprint)")
+    align: AlignParams = Field(default_factory=AlignParams, description="verbatim alignment parameters")

@@ -41,7 +41,8 @@ def build_repository(path: Path, docs: int, seed: int) -> dict:
     rng = random.Random(seed)
     model = BigramModel(training_text())
     body = (SHARED / "theses" / "synthetic-lv" / "body_groundtruth.txt").read_text(encoding="utf-8")
-    body_paragraphs = [p for p in body.split("\n\n") if len(p.split()) > 40]
+    # the ground truth is one line per LVTB document, under "#" heading lines
+    body_paragraphs = [line for line in body.splitlines() if not line.startswith("#") and len(line.split()) > 40]
     started = time.perf_counter()
     words = chars = 0
     tmp = path / "incoming"
@@ -113,8 +114,11 @@ def main() -> None:
     from repository.embedded import EmbeddedRepository
 
     checker = Checker(Settings(data_dir=repo_dir), EmbeddedRepository(repo_dir))
-    checker.check(args.submission)
+    report = checker.check(args.submission)
     result = {
+        "similarity_index": report.similarity_index,
+        "matches": len(report.matches),
+        "sources": len(report.sources),
         "submission": str(args.submission.name),
         "repository_docs": built["docs"],
         "check_wall_seconds": [round(w, 2) for w in walls],

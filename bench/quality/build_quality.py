@@ -50,7 +50,8 @@ from similarity.pan.xmlio import PLAGIARISM, Detection, pair_filename, write_det
 
 GENERATOR = "build_quality/1"
 PARA_RANGE = (3, 6)
-DEFAULT_COUNTS = {"none": 16, "random": 20, "translation": 30, "lookalike": 10, "negative": 32}
+DEFAULT_COUNTS = {"none": 16, "random": 20, "translation": 30, "lookalike": 10, "negative": 32,
+                  "extra_negative": 96}
 NON_PARALLEL = {"lv": ("lv-lvtb", "lv-study"), "en": ("en-liu-thesis",)}
 
 
@@ -236,8 +237,14 @@ def build(out: Path, seed: int, shared: Path, counts: dict[str, int] | None = No
     flavours = ["lv", "en", "cross", "cross"]
     plan += [("negative", flavours[k % 4]) for k in range(counts["negative"])]
     rng.shuffle(plan)
+    # extra negatives after the shuffled plan, from their own generator: the first pairs stay
+    # the same files whatever their number (corpora built before they were added compare)
+    plan += [("negative", flavours[k % 4]) for k in range(counts["extra_negative"])]
+    first_extra = len(plan) - counts["extra_negative"]
     pair_lines, stats = [], {"cases": {}, "pairs_by_kind": {}, "negative_pairs": 0}
     for i, (kind, lang) in enumerate(plan):
+        if i == first_extra:
+            rng = random.Random(f"extra-negatives-{seed}")
         susp_name = f"suspicious-document{i + 1:05d}.txt"
         src_name = f"source-document{i + 1:05d}.txt"
         if kind == "translation":

@@ -60,6 +60,15 @@ def _counts(match: Match, exclusions: Exclusions) -> bool:
     )
 
 
+def _evidence(a: Alignment) -> dict:
+    """What supports a match: shared n-grams (verbatim) and/or embedding similarity."""
+    out: dict = {"shared_ngrams": a.seeds} if a.seeds else {}
+    for key, value in (a.evidence or {}).items():
+        if isinstance(value, (int, float, str)):
+            out[key] = value
+    return out
+
+
 def _side(document: Document, start: int, end: int) -> MatchSide:
     return MatchSide(start=start, end=end, page=document.page_at(start), text=document.text[start:end])
 
@@ -96,7 +105,7 @@ def build_report(
                     words=words,
                     submission=_side(submission, *a.susp_chars),
                     source=_side(item.document, *a.src_chars),
-                    evidence={"shared_ngrams": a.seeds},
+                    evidence=_evidence(a),
                     in_quotation=_inside_share(*a.susp_chars, quotes) >= MOSTLY_INSIDE,
                     in_bibliography=_inside_share(*a.susp_chars, bibliography) >= MOSTLY_INSIDE,
                 )
