@@ -81,8 +81,9 @@ class Checker:
     def ingest(self, path: Path) -> Document:
         return ingest_file(path, self.ingest_options)
 
-    def add(self, path: Path, metadata: ThesisMetadata) -> AddOutcome:
-        """Add one file. Never raises for a bad file: the outcome says what happened."""
+    def add(self, path: Path, metadata: ThesisMetadata, *, supersedes: str | None = None) -> AddOutcome:
+        """Add one file (``supersedes``: the id of its earlier version). Never raises for
+        a bad file: the outcome says what happened."""
         try:
             existing = self.repository.find_by_sha256(sha256_file(path))
         except OSError as exc:
@@ -100,17 +101,24 @@ class Checker:
             fingerprints,
             original_filename=path.name,
             size_bytes=path.stat().st_size,
+            supersedes=supersedes,
         )
         return AddOutcome(path, "added", record)
 
-    def check(self, path: Path) -> Report:
-        """Compare a file with the repository without storing it. Raises IngestError."""
+    def check(self, path: Path, *, version_of: str | None = None) -> Report:
+        """Compare a file with the repository without storing it. Raises IngestError.
+
+        ``version_of``: a stored thesis this file is a version of; no version of
+        that thesis is compared.
+        """
         self.last_timings = {}
         with self._timed("ingest"):
             document = self.ingest(path)
-        return self.check_document(document, reset_timings=False)
+        return self.check_document(document, reset_timings=False, version_of=version_of)
 
-    def check_document(self, document: Document, *, reset_timings: bool = True) -> Report:
+    def check_document(
+        self, document: Document, *, reset_timings: bool = True, version_of: str | None = None
+    ) -> Report:
         s = self.settings
         if reset_timings:
             self.last_timings = {}
@@ -119,7 +127,10 @@ class Checker:
             fingerprints = fingerprint_document(document, s.minhash, tokens)
         with self._timed("candidates"):
             own = self.repository.find_by_sha256(document.sha256)
-            exclude = {own.id} if own else set()
+            # Never compare a thesis with its own versions (earlier or later).
+            exclude = self.repository.version_family(own.id) if own else set()
+            if version_of is not None:
+                exclude |= self.repository.version_family(version_of)
             candidates = self.repository.candidates(fingerprints, limit=s.max_candidates, exclude=exclude)
         aligned: list[SourceAlignment] = []
         for cand in candidates:
@@ -198,7 +209,7 @@ def _source_ref(record: ThesisRecord) -> SourceRef:
     return SourceRef(
         id=record.id,
         title=m.title,
-        authors=m.authors,
+        authors=m.author_names,
         institution=m.institution,
         year=m.year,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from similarity.align import AlignParams
@@ -42,3 +42,19 @@ class Settings(BaseSettings):
     )
     minhash: MinHashParams = Field(default_factory=MinHashParams, description="MinHash fingerprint parameters (stored with every fingerprint)")
     align: AlignParams = Field(default_factory=AlignParams, description="verbatim alignment parameters")
+    pid_prefix: str = Field(
+        "kratuve",
+        pattern=r"^[a-z][a-z0-9.-]*$",
+        description="prefix of persistent identifiers: a thesis is '<prefix>:<id>' (never change it once published)",
+    )
+    public_base_url: str = Field(
+        "http://localhost:8000",
+        description="public site address; a thesis's stable URL is '<public_base_url>/theses/<id>'",
+    )
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("public_base_url must start with http:// or https://")
+        return value.rstrip("/")

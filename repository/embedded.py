@@ -14,16 +14,18 @@ import zlib
 from collections import defaultdict
 from collections.abc import Iterator, Set
 from contextlib import AbstractContextManager, contextmanager
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ingest.document import Document
-from repository.errors import DuplicateThesis, NotFound, ParamsMismatch, RepositoryError
+from repository import sqlite_search
+from repository.errors import DuplicateThesis, NotFound, ParamsMismatch, RepositoryError, VersionConflict
 from repository.ids import new_id
 from repository.models import Candidate, StoredReport, ThesisMetadata, ThesisRecord
+from repository.search_models import SearchFilters, SearchResults, SearchSort
 from repository.sqlite_rows import THESIS_COLUMNS, band_rows, iso, minhash_blobs, record_from_row
 from repository.sqlite_schema import SCHEMA_VERSION, connect
 from repository.vectors import VectorCache, VectorHit, search
@@ -139,6 +141,7 @@ class EmbeddedRepository:
         original_filename: str,
         size_bytes: int,
         vectors: PassageVectors | None = None,
+        supersedes: str | None = None,
     ) -> ThesisRecord:
         params = fingerprints.params
         vector_rows = _vector_rows(document, vectors)
@@ -156,7 +159,9 @@ class EmbeddedRepository:
             created_at=datetime.now(timezone.utc),
             fingerprint_params_key=params.key(),
             metadata=metadata,
+            supersedes=supersedes,
         )
+        search_row = sqlite_search.index_row(metadata, document)  # CPU work, before the lock
         doc_blob = zlib.compress(document.model_dump_json().encode("utf-8"), 6)
         passage_keys = fingerprints.band_keys()
         with self._write() as conn:
@@ -164,6 +169,7 @@ class EmbeddedRepository:
             existing = self._find(conn, "t.sha256 = ?", record.sha256)
             if existing is not None:
                 raise DuplicateThesis(existing)
+            family = record.id if supersedes is None else self._successor_family(conn, supersedes)
             # Passage pks are assigned here, under the write lock, so that band
             # rows can be built without a round trip per passage.
             first_pk = conn.execute("SELECT coalesce(max(pk), 0) + 1 FROM passage").fetchone()[0]
@@ -172,18 +178,22 @@ class EmbeddedRepository:
             try:
                 thesis_pk = conn.execute(
                     "INSERT INTO thesis(id, sha256, original_filename, size_bytes, format, language,"
-                    " pages, characters, passages, band_rows, created_at, params_key, metadata_json)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " pages, characters, passages, band_rows, created_at, params_key, metadata_json,"
+                    " supersedes, family) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         record.id, record.sha256, record.original_filename, record.size_bytes,
                         record.format, record.language, record.pages, record.characters,
                         record.passages, len(bands[0]), iso(record.created_at), record.fingerprint_params_key,
-                        metadata.model_dump_json(),
+                        metadata.model_dump_json(), supersedes, family,
                     ),
                 ).lastrowid
             except sqlite3.IntegrityError as exc:  # defensive: the check above holds the lock
                 raise RepositoryError(f"could not insert thesis: {exc}") from exc
             conn.execute("INSERT INTO document(thesis_pk, data) VALUES (?, ?)", (thesis_pk, doc_blob))
+            conn.execute(
+                f"INSERT INTO search_text(rowid, {', '.join(sqlite_search.COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
+                (thesis_pk, *search_row),
+            )
             conn.executemany(
                 'INSERT INTO passage(pk, thesis_pk, idx, start, "end", language, minhash)'
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -266,9 +276,62 @@ class EmbeddedRepository:
                     "DELETE FROM lsh_band WHERE passage_pk IN (SELECT pk FROM passage WHERE thesis_pk = ?)",
                     (thesis_pk,),
                 )
+            sqlite_search.delete(conn, thesis_pk)
             # document, passage, vector and report rows go by ON DELETE CASCADE.
+            # Later versions keep their `supersedes` id and family: the chain stays readable.
             conn.execute("DELETE FROM thesis WHERE pk = ?", (thesis_pk,))
         self._vectors.own_writes += 1
+
+    def _successor_family(self, conn: sqlite3.Connection, supersedes: str) -> str:
+        """Inside the write transaction: the family a new version of ``supersedes`` joins."""
+        row = conn.execute("SELECT family FROM thesis WHERE id = ?", (supersedes,)).fetchone()
+        if row is None:
+            raise NotFound(f"no thesis {supersedes} to supersede")
+        later = conn.execute("SELECT id FROM thesis WHERE supersedes = ?", (supersedes,)).fetchone()
+        if later is not None:
+            raise VersionConflict(f"thesis {supersedes} is superseded already by {later[0]}; supersede that one")
+        return row[0]
+
+    # -- versions -------------------------------------------------------------
+
+    def versions(self, thesis_id: str) -> list[ThesisRecord]:
+        """Every version of the thesis, oldest first (deleted ones are gone); NotFound."""
+        rows = self._conn.execute(
+            f"SELECT {THESIS_COLUMNS} FROM thesis t WHERE t.family ="
+            " (SELECT family FROM thesis WHERE id = ?) ORDER BY t.created_at, t.pk",
+            (thesis_id,),
+        ).fetchall()
+        if not rows:
+            raise NotFound(f"no thesis {thesis_id}")
+        return [record_from_row(row) for row in rows]
+
+    def version_family(self, thesis_id: str) -> set[str]:
+        """Ids of every version of the thesis, itself included; NotFound."""
+        return {r.id for r in self.versions(thesis_id)}
+
+    # -- public search ------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        *,
+        filters: SearchFilters | None = None,
+        sort: SearchSort = "relevance",
+        page: int = 1,
+        per_page: int = 20,
+        today: date | None = None,
+    ) -> SearchResults:
+        """Full text and metadata of the theses public on ``today`` (default: today, UTC)."""
+        with self._read() as conn:
+            return sqlite_search.search(
+                conn,
+                query,
+                filters=filters or SearchFilters(),
+                sort=sort,
+                page=page,
+                per_page=per_page,
+                today=today or datetime.now(timezone.utc).date(),
+            )
 
     def _find(self, conn: sqlite3.Connection, where: str, value: str) -> ThesisRecord | None:
         row = conn.execute(f"SELECT {THESIS_COLUMNS} FROM thesis t WHERE {where}", (value,)).fetchone()

@@ -33,3 +33,7 @@ class ParamsMismatch(RepositoryError):
         )
         self.active_key = active_key
         self.given_key = given_key
+
+
+class VersionConflict(RepositoryError):
+    """The thesis to supersede is superseded already (versions form a chain, not a tree)."""

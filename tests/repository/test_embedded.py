@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,10 +10,13 @@ from pathlib import Path
 import pytest
 
 from contract import *  # noqa: F403  (the shared backend contract tests)
-from contract import DIGITAL, OTHER_PARAMS, PARAMS, add_thesis
+from contract import DIGITAL, FOOD, OTHER_PARAMS, PARAMS, TODAY, add_thesis
+from repo_corpus import make_document
 from repository.embedded import DB_FILENAME, EmbeddedRepository
 from repository.errors import ParamsMismatch
-from repository.sqlite_schema import SCHEMA_VERSION
+from repository.models import ThesisMetadata
+from similarity.fingerprint import fingerprint_document
+from repository.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
 
 
 @pytest.fixture(params=["embedded"])
@@ -65,7 +69,7 @@ def test_rows_match_stats_and_delete_leaves_no_orphans(tmp_path: Path) -> None:
         assert stats["band_rows"] == len(set(fingerprints.band_keys())) > 0
         repo.delete(record.id)
     with _raw(tmp_path) as conn:
-        for table in ("thesis", "document", "passage", "lsh_band", "report"):
+        for table in ("thesis", "document", "passage", "lsh_band", "report", "search_text"):
             assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
@@ -77,3 +81,56 @@ def test_newer_schema_refused(tmp_path: Path) -> None:
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     with pytest.raises(Exception, match="newer"):
         EmbeddedRepository(tmp_path)
+
+
+def _v2_database(path: Path) -> None:
+    """A schema v2 database as the previous release wrote it, with legacy metadata."""
+    import zlib
+
+    path.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path / DB_FILENAME, isolation_level=None)
+    conn.execute("BEGIN")
+    MIGRATIONS[0](conn)
+    MIGRATIONS[1](conn)
+    conn.execute("INSERT INTO fingerprint_params(key, json) VALUES (?, ?)", (PARAMS.key(), PARAMS.model_dump_json()))
+    legacy = [
+        (DIGITAL, {"title": "Digitalizācija", "authors": ["Anna Bērziņa"], "degree": "Maģistra darbs", "language": "lv"}),
+        (FOOD, {"title": "Uzturs", "degree": "habilitation", "access": "embargoed", "extra": {}}),
+    ]
+    for pk, (text, meta) in enumerate(legacy, 1):
+        doc = make_document(text, f"{pk}.txt")
+        conn.execute(
+            "INSERT INTO thesis(pk, id, sha256, original_filename, size_bytes, format, language, pages, characters,"
+            " passages, band_rows, created_at, params_key, metadata_json) VALUES (?, ?, ?, ?, 1, 'txt', 'lv', 2, ?, ?, 0,"
+            " ?, ?, ?)",
+            (pk, f"OLD{pk}", doc.sha256, f"{pk}.pdf", len(text), len(doc.passages),
+             f"2025-01-0{pk}T00:00:00.000000+00:00", PARAMS.key(), json.dumps(meta)),
+        )
+        conn.execute("INSERT INTO document(thesis_pk, data) VALUES (?, ?)",
+                     (pk, zlib.compress(doc.model_dump_json().encode())))
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def test_v2_database_migrates_on_open_and_keeps_data(tmp_path: Path) -> None:
+    _v2_database(tmp_path)
+    with EmbeddedRepository(tmp_path) as repo:
+        assert repo.stats()["schema_version"] == 3 and repo.count() == 2
+        old = repo.get("OLD1")
+        assert old.metadata.degree == "master" and old.metadata.languages == ["lv"]
+        assert old.metadata.author_names == ["Anna Bērziņa"] and old.supersedes is None
+        assert repo.document("OLD1").text == DIGITAL
+        odd = repo.get("OLD2").metadata
+        assert odd.extra == {"degree_text": "habilitation"} and odd.access == "restricted"
+        # indexed for search during the migration; the restricted one stays hidden
+        assert [h.thesis_id for h in repo.search("pētījums", today=TODAY).hits] == ["OLD1"]
+        # versions work on migrated theses
+        assert repo.version_family("OLD1") == {"OLD1"}
+        doc = make_document(DIGITAL + " Otrā versija.", "v2.txt")
+        new = repo.add(ThesisMetadata(title="v2"), doc, fingerprint_document(doc, PARAMS),
+                       original_filename="v2.pdf", size_bytes=1, supersedes="OLD1")
+        assert [r.id for r in repo.versions("OLD1")] == ["OLD1", new.id]
+    with _raw(tmp_path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
