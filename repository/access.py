@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from repository.errors import NotPublic
 from repository.models import ThesisMetadata, ThesisRecord
 
 
@@ -25,3 +26,12 @@ def is_public(record: ThesisRecord | ThesisMetadata, today: date) -> bool:
     if meta.access == "embargoed":
         return meta.embargo_until is not None and meta.embargo_until < today
     return False
+
+
+def ensure_public(record: ThesisRecord, today: date) -> ThesisRecord:
+    """The record, or NotPublic: call before showing a thesis's text or files publicly."""
+    if not is_public(record, today):
+        meta = record.metadata
+        when = f" until {meta.embargo_until.isoformat()}" if meta.access == "embargoed" and meta.embargo_until else ""
+        raise NotPublic(f"thesis {record.id} is {meta.access}{when}")
+    return record

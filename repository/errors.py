@@ -37,3 +37,7 @@ class ParamsMismatch(RepositoryError):
 
 class VersionConflict(RepositoryError):
     """The thesis to supersede is superseded already (versions form a chain, not a tree)."""
+
+
+class NotPublic(RepositoryError):
+    """The thesis exists but its text and files may not be shown to the public (now)."""

@@ -8,12 +8,14 @@ transaction, so two processes opening a new directory at once do not race.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 from repository.errors import RepositoryError
 
 SCHEMA_VERSION = 3
+MIGRATION_WAIT_S = 1800.0  # how long an opener waits for another process's migration
 
 _V1 = """
 CREATE TABLE setting (
@@ -174,7 +176,7 @@ def migrate(conn: sqlite3.Connection) -> int:
         raise RepositoryError(
             f"database schema version {found} is newer than this code understands ({SCHEMA_VERSION})"
         )
-    conn.execute("BEGIN IMMEDIATE")
+    _begin_migration(conn)
     try:
         found = _user_version(conn)  # another process may have migrated meanwhile
         for version in range(found, SCHEMA_VERSION):
@@ -185,6 +187,20 @@ def migrate(conn: sqlite3.Connection) -> int:
         raise
     conn.execute("COMMIT")
     return found
+
+
+def _begin_migration(conn: sqlite3.Connection, wait_s: float = MIGRATION_WAIT_S) -> None:
+    """BEGIN IMMEDIATE, waiting out another process's migration (v3 indexes every
+    thesis for search: about a minute per 500 theses) rather than failing on busy_timeout."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(1.0)
 
 
 def _user_version(conn: sqlite3.Connection) -> int:

@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--vector-cache", type=Path, default=Path("bench/out/quality/vectors.sqlite"))
     args = ap.parse_args(argv)
     items = load(args.corpus, args.vector_cache)
-    grid = {  # the grid behind the defaults of 24 Nov 2026 (tuned on seeds 1 and 3)
+    grid = {  # the grid behind the defaults of 23 Nov 2026 (tuned on seeds 1 and 3)
         "cross_language_single": [1.03, 1.04, 1.05],
         "cross_language_single_raw": [0.82, 0.85],
         "single_length_ratio": [1.5, 99.0],

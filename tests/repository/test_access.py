@@ -6,7 +6,8 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from repository.access import is_public
+from repository.access import ensure_public, is_public
+from repository.errors import NotPublic
 from repository.models import ThesisMetadata, ThesisRecord
 
 EMBARGO_END = date(2026, 6, 1)
@@ -46,3 +47,7 @@ def test_accepts_records_too():
     )
     assert not is_public(record, EMBARGO_END)
     assert is_public(record, date(2026, 6, 2))
+
+    assert ensure_public(record, date(2026, 6, 2)) is record
+    with pytest.raises(NotPublic, match="embargoed until 2026-06-01"):
+        ensure_public(record, EMBARGO_END)

@@ -89,6 +89,7 @@ def _v2_database(path: Path) -> None:
 
     path.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path / DB_FILENAME, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")  # as the embedded backend has always set it
     conn.execute("BEGIN")
     MIGRATIONS[0](conn)
     MIGRATIONS[1](conn)
@@ -134,3 +135,20 @@ def test_v2_database_migrates_on_open_and_keeps_data(tmp_path: Path) -> None:
     with _raw(tmp_path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_second_opener_waits_for_a_running_migration(tmp_path: Path) -> None:
+    import threading
+
+    from repository import sqlite_schema
+
+    _v2_database(tmp_path)
+    holder = sqlite3.connect(tmp_path / DB_FILENAME, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")  # stands for a slow migration in another process
+    threading.Timer(1.5, lambda: holder.execute("COMMIT")).start()
+    conn = sqlite_schema.connect(tmp_path / DB_FILENAME, busy_timeout_ms=100)  # outlives busy_timeout
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    finally:
+        conn.close()
+        holder.close()
