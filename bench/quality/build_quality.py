@@ -35,7 +35,6 @@ before the extra ones were added.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import random
 import shutil
@@ -51,7 +50,7 @@ import build_verbatim as bv  # noqa: E402
 from obfuscate import RATES, lookalike, random_obfuscation, zero_width  # noqa: E402
 from parallel import ParallelUnit, parallel_units  # noqa: E402
 
-from similarity.pan.xmlio import PLAGIARISM, Detection, pair_filename, write_detections  # noqa: E402
+from similarity.pan.xmlio import PLAGIARISM, Detection  # noqa: E402
 
 GENERATOR = "build_quality/1"
 PARA_RANGE = (3, 6)
@@ -274,18 +273,9 @@ def build(out: Path, seed: int, shared: Path, counts: dict[str, int] | None = No
                 attrs={"obfuscation": kind, "type": "artificial", "insertion": c.insertion,
                        "this_language": this_lang, "source_language": src_lang},
             ))
-        for path, text in ((out / "src" / src_name, src_text), (out / "susp" / susp_name, susp_text)):
-            with open(path, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
-        write_detections(out / "truth" / pair_filename(susp_name, src_name), susp_name, truth)
+        bv.write_pair(out, susp_name, susp_text, src_name, src_text, truth)
         pair_lines.append(f"{susp_name} {src_name}\n")
-    with open(out / "pairs", "w", encoding="utf-8", newline="") as fh:
-        fh.writelines(pair_lines)
-    digest = hashlib.sha256()
-    for sub in ("src", "susp", "truth"):
-        for f in sorted((out / sub).iterdir()):
-            digest.update(f"{sub}/{f.name}\n".encode())
-            digest.update(f.read_bytes())
+    digest = bv.write_pairs_file(out, pair_lines)
     meta = {"generator": GENERATOR, "seed": seed, "pairs": len(plan), **stats, "random_rates": RATES,
             "parallel_units": len(units), "content_sha256": digest.hexdigest()}
     (out / "corpus.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

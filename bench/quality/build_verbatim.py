@@ -198,6 +198,27 @@ def load_pools(shared: Path, cache: Path) -> list[Pool]:
 # --------------------------------------------------------------------------- documents
 
 
+def write_pair(out: Path, susp_name: str, susp_text: str, src_name: str, src_text: str,
+               truth: list[Detection]) -> None:
+    """The two texts (no newline translation) and the pair's truth XML."""
+    for path, text in ((out / "src" / src_name, src_text), (out / "susp" / susp_name, susp_text)):
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+    write_detections(out / "truth" / pair_filename(susp_name, src_name), susp_name, truth)
+
+
+def write_pairs_file(out: Path, pair_lines: list[str]) -> "hashlib._Hash":  # noqa: SLF001
+    """Write ``pairs``; return a SHA-256 over every file of the corpus (for reproducibility checks)."""
+    with open(out / "pairs", "w", encoding="utf-8", newline="") as fh:
+        fh.writelines(pair_lines)
+    digest = hashlib.sha256()
+    for sub in ("src", "susp", "truth"):
+        for f in sorted((out / sub).iterdir()):
+            digest.update(f"{sub}/{f.name}\n".encode())
+            digest.update(f.read_bytes())
+    return digest
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Sentences as ``(start, end)``: split at ". " before an upper-case letter."""
     spans, start = [], 0
@@ -374,19 +395,10 @@ def build(out: Path, seed: int, n_pairs: int, shared: Path, cache: Path | None =
                 attrs={"obfuscation": "none", "type": "artificial", "insertion": case.insertion,
                        "this_language": lang, "source_language": lang},
             ))
-        for path, text in ((out / "src" / src_name, src_text), (out / "susp" / susp_name, susp_text)):
-            with open(path, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
-        write_detections(out / "truth" / pair_filename(susp_name, src_name), susp_name, truth)
+        write_pair(out, susp_name, susp_text, src_name, src_text, truth)
         pair_lines.append(f"{susp_name} {src_name}\n")
 
-    with open(out / "pairs", "w", encoding="utf-8", newline="") as fh:
-        fh.writelines(pair_lines)
-    digest = hashlib.sha256()
-    for sub in ("src", "susp", "truth"):
-        for f in sorted((out / sub).iterdir()):
-            digest.update(f"{sub}/{f.name}\n".encode())
-            digest.update(f.read_bytes())
+    digest = write_pairs_file(out, pair_lines)
     meta = {
         "generator": GENERATOR,
         "seed": seed,

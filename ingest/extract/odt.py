@@ -13,12 +13,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ingest.document import Page
-from ingest.errors import CorruptFile, EmptyDocument, IngestError
+from ingest.errors import CorruptFile, IngestError
 from ingest.extract.archive import open_checked, read_member
 from ingest.extract.marks import Marks, hex_is_white
 from ingest.extract.result import Extracted, ExtractLimits
-from ingest.extract.word import MIN_SPACED_CHARS, PARAGRAPH_SEPARATOR
+from ingest.extract.word import join_blocks
 from ingest.extract.xmlsafe import parse_xml
 
 TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
@@ -53,23 +52,7 @@ def extract_odt(data: bytes, limits: ExtractLimits) -> Extracted:
         raise CorruptFile("the ODT has no content part (content.xml)") from None
     except Exception as exc:  # noqa: BLE001 - any failure here means the file is unreadable
         raise CorruptFile(f"the ODT is malformed and cannot be read ({type(exc).__name__})") from exc
-    marks = Marks()
-    parts: list[str] = []
-    offset = 0
-    for text, block_marks in blocks:
-        if not text.strip():
-            continue
-        if parts:
-            parts.append(PARAGRAPH_SEPARATOR)
-            offset += len(PARAGRAPH_SEPARATOR)
-        parts.append(text)
-        marks.shifted(block_marks, offset)
-        offset += len(text)
-    text = "".join(parts)
-    if not text.strip():
-        raise EmptyDocument("no text found in the ODT")
-    flags = [f for f in marks.flags(text) if f.kind != "letter_spacing" or f.count >= MIN_SPACED_CHARS]
-    return Extracted(text=text, format="odt", pages=[Page(number=1, start=0, end=len(text))], flags=flags)
+    return join_blocks(blocks, "odt")
 
 
 def _style_marks(root: Any) -> dict[str, list[str]]:

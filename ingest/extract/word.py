@@ -17,10 +17,10 @@ spacing (``w:spacing`` of 3 pt or more) stay in the text and are flagged
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ingest.document import Page
+from ingest.document import FileFormat, Page
 from ingest.errors import CorruptFile, EmptyDocument, FileTooLarge, IngestError
 from ingest.extract.archive import open_checked
 from ingest.extract.marks import Marks, hex_is_white
@@ -57,21 +57,7 @@ def extract_docx(data: bytes, limits: ExtractLimits) -> Extracted:
     except Exception as exc:  # noqa: BLE001 - any failure here means the file is unreadable
         detail = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
         raise CorruptFile(f"the DOCX is malformed and cannot be read ({detail})") from exc
-    marks = Marks()
-    parts: list[str] = []
-    offset = 0
-    for text, block_marks in blocks:
-        if parts:
-            parts.append(PARAGRAPH_SEPARATOR)
-            offset += len(PARAGRAPH_SEPARATOR)
-        parts.append(text)
-        marks.shifted(block_marks, offset)
-        offset += len(text)
-    text = "".join(parts)
-    if not text.strip():
-        raise EmptyDocument("no text found in the DOCX")
-    flags = [f for f in marks.flags(text) if f.kind != "letter_spacing" or f.count >= MIN_SPACED_CHARS]
-    return Extracted(text=text, format="docx", pages=[Page(number=1, start=0, end=len(text))], flags=flags)
+    return join_blocks(blocks, "docx")
 
 
 class _Paragraph:
@@ -192,3 +178,24 @@ def _dark_shading(props: Any) -> bool:
         return False
     fill = shd.get(W + "fill", "auto")
     return fill.lower() != "auto" and not hex_is_white(fill)
+
+
+def join_blocks(blocks: Iterable[tuple[str, Marks]], fmt: FileFormat) -> Extracted:
+    """Paragraph blocks of a word-processor file (DOCX, ODT) as one page of text, with flags."""
+    marks = Marks()
+    parts: list[str] = []
+    offset = 0
+    for text, block_marks in blocks:
+        if not text.strip():
+            continue
+        if parts:
+            parts.append(PARAGRAPH_SEPARATOR)
+            offset += len(PARAGRAPH_SEPARATOR)
+        parts.append(text)
+        marks.shifted(block_marks, offset)
+        offset += len(text)
+    text = "".join(parts)
+    if not text.strip():
+        raise EmptyDocument(f"no text found in the {fmt.upper()}")
+    flags = [f for f in marks.flags(text) if f.kind != "letter_spacing" or f.count >= MIN_SPACED_CHARS]
+    return Extracted(text=text, format=fmt, pages=[Page(number=1, start=0, end=len(text))], flags=flags)
