@@ -10,6 +10,7 @@ import hashlib
 import platform
 import time
 from contextlib import contextmanager
+from functools import cached_property
 from dataclasses import dataclass
 from importlib import metadata as pkg_metadata
 from pathlib import Path
@@ -20,9 +21,13 @@ from ingest.errors import IngestError
 from ingest.extract import ExtractLimits
 from ingest.pipeline import IngestOptions, ingest_file
 from repository.embedded import EmbeddedRepository
-from repository.models import ThesisMetadata, ThesisRecord
-from similarity.align import align
+from repository.models import Candidate, ThesisMetadata, ThesisRecord
+from similarity.align import Alignment, align
+from similarity.detect import combine
+from similarity.embeddings.base import Embedder, PassageVectors
+from similarity.embeddings.factory import make_embedder
 from similarity.fingerprint import fingerprint_document
+from similarity.semantic import EmbeddedText, align_semantic, embed_text
 from similarity.report.builder import SourceAlignment, build_report
 from similarity.report.model import Exclusions, Report, SourceRef
 from similarity.shingles import tokenize, tokenize_region
@@ -102,6 +107,7 @@ class Checker:
             original_filename=path.name,
             size_bytes=path.stat().st_size,
             supersedes=supersedes,
+            vectors=self._passage_vectors(document) if self.settings.semantic_enabled else None,
         )
         return AddOutcome(path, "added", record)
 
@@ -132,6 +138,13 @@ class Checker:
             if version_of is not None:
                 exclude |= self.repository.version_family(version_of)
             candidates = self.repository.candidates(fingerprints, limit=s.max_candidates, exclude=exclude)
+        susp_embedded = None
+        if s.semantic_enabled:
+            with self._timed("embed_submission"):
+                vectors = self._passage_vectors(document)
+                susp_embedded = embed_text(document.text, self.embedder, s.semantic)
+            with self._timed("vector_candidates"):
+                candidates = self._merge_vector_candidates(candidates, vectors, exclude)
         aligned: list[SourceAlignment] = []
         for cand in candidates:
             with self._timed("load_sources"):
@@ -141,7 +154,10 @@ class Checker:
                 alignments = []
                 for start, end in candidate_regions(source_doc, cand.passages, s.region_passages):
                     region = tokenize_region(source_doc.text, start, end, fold_diacritics=s.minhash.fold_diacritics)
-                    alignments.extend(align(tokens, region, s.align))
+                    verbatim = align(tokens, region, s.align)
+                    if susp_embedded is not None:
+                        verbatim = self._with_semantic(verbatim, susp_embedded, source_doc, start, end)
+                    alignments.extend(verbatim)
             if alignments:
                 aligned.append(SourceAlignment(_source_ref(record), source_doc, alignments))
         self.last_timings["candidates_found"] = len(candidates)
@@ -157,6 +173,56 @@ class Checker:
             versions=self.versions(ocr_used=bool(document.ocr_pages)),
         )
 
+    @cached_property
+    def embedder(self) -> Embedder:
+        return make_embedder(self.settings.embedding)
+
+    def _passage_vectors(self, document: Document) -> PassageVectors:
+        texts = [document.text[p.start : p.end] for p in document.passages]
+        return PassageVectors(self.embedder.info, [p.index for p in document.passages], self.embedder.embed_passages(texts))
+
+    def _merge_vector_candidates(
+        self, candidates: list[Candidate], vectors: PassageVectors, exclude: set[str]
+    ) -> list[Candidate]:
+        """Add the theses whose passages are nearest to the submission's (retrieve, then verify).
+
+        The nearest passages only choose where to look; whether anything there is a
+        paraphrase or translation is decided by the calibrated sentence alignment.
+        Theses are ranked by the summed cosine of their nearest passages.
+        """
+        s = self.settings
+        # Same-language neighbours outscore translations in a multilingual space,
+        # so each language of the stored passages is searched on its own.
+        hits = []
+        for language in sorted(_SEARCH_LANGUAGES):
+            hits += self.repository.nearest_passages(
+                vectors.model, vectors.vectors, k=s.semantic_neighbours, exclude=exclude, languages={language}
+            )
+        pairs: dict[str, set[tuple[int, int]]] = {}
+        weight: dict[str, float] = {}
+        for query_index, thesis_id, passage_index, score in hits:
+            pairs.setdefault(thesis_id, set()).add((vectors.passage_indexes[query_index], passage_index))
+            weight[thesis_id] = weight.get(thesis_id, 0.0) + score
+        chosen = sorted(weight, key=lambda t: (-weight[t], t))[: s.semantic_candidates]
+        by_id = {c.thesis_id: c for c in candidates}
+        for thesis_id in chosen:
+            found = pairs[thesis_id]
+            if thesis_id in by_id:
+                found |= set(by_id[thesis_id].passages)
+            by_id[thesis_id] = Candidate(thesis_id=thesis_id, hits=len(found), passages=sorted(found))
+        merged = [by_id[c.thesis_id] for c in candidates] + [by_id[t] for t in chosen if t not in {c.thesis_id for c in candidates}]
+        return merged
+
+    def _with_semantic(
+        self, verbatim: list[Alignment], susp_embedded: EmbeddedText, source: Document, start: int, end: int
+    ) -> list[Alignment]:
+        """Paraphrased or translated matches in ``source.text[start:end]`` that verbatim ones do not cover."""
+        src_embedded = embed_text(source.text, self.embedder, self.settings.semantic, start=start, end=end)
+        semantic = align_semantic(
+            susp_embedded, src_embedded, self.settings.semantic, skip_susp=[a.susp_chars for a in verbatim]
+        )
+        return combine(verbatim, semantic)
+
     def versions(self, *, ocr_used: bool = False) -> dict:
         out = {
             "kratuve": _version("kratuve"),
@@ -168,10 +234,16 @@ class Checker:
             "passage_words": self.settings.passage_words,
             "translator": "none",
         }
+        if self.settings.semantic_enabled:
+            out["embedding_model"] = self.embedder.info.key()
+            out["semantic"] = self.settings.semantic.model_dump()
         if ocr_used:
             out["tesseract"] = _tesseract_version()
             out["ocr_languages"] = self.ingest_options.limits.ocr_languages
         return out
+
+
+_SEARCH_LANGUAGES = frozenset({"lv", "en", "other"})
 
 
 def _tesseract_version() -> str:

@@ -13,6 +13,8 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from similarity.align import AlignParams
+from similarity.embeddings.factory import EmbeddingConfig
+from similarity.semantic import SemanticParams
 from similarity.fingerprint import MinHashParams
 
 
@@ -40,6 +42,18 @@ class Settings(BaseSettings):
     exclude_bibliography: bool = Field(
         True, description="matches inside the bibliography do not count in the similarity index"
     )
+    semantic_enabled: bool = Field(
+        False,
+        description="also find paraphrased and translated (lv<->en) copying with multilingual embeddings: "
+        "passage vectors are stored at add time and submissions are aligned sentence by sentence "
+        "(slower: about 300-500 words/s on a 2-core CPU)",
+    )
+    semantic_candidates: int = Field(
+        10, ge=0, description="theses aligned semantically per check, chosen by nearest passage vectors"
+    )
+    semantic_neighbours: int = Field(3, ge=1, description="nearest stored passages looked up per submission passage")
+    embedding: EmbeddingConfig = Field(default_factory=EmbeddingConfig, description="the embedding model")
+    semantic: SemanticParams = Field(default_factory=SemanticParams, description="semantic alignment thresholds")
     minhash: MinHashParams = Field(default_factory=MinHashParams, description="MinHash fingerprint parameters (stored with every fingerprint)")
     align: AlignParams = Field(default_factory=AlignParams, description="verbatim alignment parameters")
     pid_prefix: str = Field(

@@ -394,14 +394,19 @@ class EmbeddedRepository:
         k: int = 5,
         min_score: float = 0.0,
         exclude: Set[str] = frozenset(),
+        languages: Set[str] | None = None,
     ) -> list[tuple[int, str, int, float]]:
         """``(query index, thesis id, stored passage index, cosine)`` of the ``k`` nearest
         stored passages per query vector, made by the same ``model``, scoring at least
-        ``min_score``. Vectors of other models are never compared."""
+        ``min_score``, in one of ``languages`` when given. Vectors of other models are
+        never compared."""
         with self._read() as conn:
             matrix = self._vectors.matrix(conn, model.key(), model.dim)
             excluded = self._pks(conn, exclude)
-            hits: list[VectorHit] = search(matrix, queries, k=k, min_score=min_score, excluded_pks=excluded)
+            hits: list[VectorHit] = search(
+                matrix, queries, k=k, min_score=min_score, excluded_pks=excluded,
+                languages=set(languages) if languages is not None else None,
+            )
             ids = self._ids(conn, {h.thesis_pk for h in hits})
         return [(h.query_index, ids[h.thesis_pk], h.passage_index, h.score) for h in hits]
 

@@ -109,9 +109,11 @@ class CandidateIndex(Protocol):
         k: int = 5,
         min_score: float = 0.0,
         exclude: Set[str] = frozenset(),
+        languages: Set[str] | None = None,
     ) -> list[tuple[int, str, int, float]]:
         """``(query index, thesis id, passage index, cosine)``: the ``k`` nearest stored
-        passages of the same model per query vector, at least ``min_score``."""
+        passages of the same model per query vector, at least ``min_score``, in one of
+        ``languages`` when given."""
         ...
 
 

@@ -30,6 +30,7 @@ class _Matrix:
     scale: np.ndarray  # (n,) float32
     thesis_pk: np.ndarray  # (n,) int64
     passage_index: np.ndarray  # (n,) int64
+    language: np.ndarray  # (n,) str: the passage's language
 
 
 class VectorCache:
@@ -43,7 +44,7 @@ class VectorCache:
         if cached is not None and cached.version == version:
             return cached
         rows = conn.execute(
-            "SELECT p.thesis_pk, p.idx, v.scale, v.vec FROM passage_vector v JOIN passage p ON p.pk = v.passage_pk"
+            "SELECT p.thesis_pk, p.idx, v.scale, v.vec, p.language FROM passage_vector v JOIN passage p ON p.pk = v.passage_pk"
             " WHERE v.model_key = ? ORDER BY v.passage_pk",
             (model_key,),
         ).fetchall()
@@ -55,6 +56,7 @@ class VectorCache:
             scale=np.fromiter((r[2] for r in rows), dtype=np.float32, count=n),
             thesis_pk=np.fromiter((r[0] for r in rows), dtype=np.int64, count=n),
             passage_index=np.fromiter((r[1] for r in rows), dtype=np.int64, count=n),
+            language=np.array([r[4] for r in rows], dtype=object),
         )
         self._matrices = {model_key: m}  # one model at a time is plenty
         return m
@@ -67,9 +69,11 @@ def search(
     k: int,
     min_score: float,
     excluded_pks: set[int],
+    languages: set[str] | None = None,
     chunk_rows: int = 65536,
 ) -> list[VectorHit]:
-    """The ``k`` best stored passages per query with cosine >= ``min_score``."""
+    """The ``k`` best stored passages per query with cosine >= ``min_score``
+    (only passages in ``languages``, when given)."""
     n = len(m.q)
     if n == 0 or len(queries) == 0 or k <= 0:
         return []
@@ -79,6 +83,9 @@ def search(
     keep = None
     if excluded_pks:
         keep = ~np.isin(m.thesis_pk, np.fromiter(excluded_pks, dtype=np.int64))
+    if languages is not None:
+        in_language = np.isin(m.language, list(languages))
+        keep = in_language if keep is None else keep & in_language
     for lo in range(0, n, chunk_rows):
         hi = min(lo + chunk_rows, n)
         scores = queries @ m.q[lo:hi].astype(np.float32).T

@@ -213,6 +213,9 @@ def test_vectors_stored_and_searched_by_model(repo, embedder):
     assert repo.nearest_passages(embedder.info, stored[some_id][1].vectors, k=3, min_score=1.01) == []
     hits = repo.nearest_passages(embedder.info, stored[some_id][1].vectors, k=3, exclude={some_id})
     assert hits and all(t != some_id for _, t, _, _ in hits)
+    # a language filter: the stored passages are Latvian
+    assert repo.nearest_passages(embedder.info, stored[some_id][1].vectors, k=3, languages={"en"}) == []
+    assert repo.nearest_passages(embedder.info, stored[some_id][1].vectors, k=1, languages={"lv"})
     # vectors of another model are never compared
     other = EmbeddingModelInfo(backend="sentence-transformers", model_id="other", dim=384)
     assert repo.nearest_passages(other, stored[some_id][1].vectors, k=3) == []
