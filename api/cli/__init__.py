@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from api.cli import demo, extract, pan, repo, search
+from api.cli import bulk, demo, extract, pan, repo, search
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     pan.register(sub)
     extract.register(sub)
     search.register(sub)
+    bulk.register(sub)
     _accept_data_dir_everywhere(sub)
     return parser
 
