@@ -35,6 +35,7 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
+from ingest.checksum import sha256_file
 from ingest.document import Document
 from ingest.errors import IngestError
 from ingest.pipeline import IngestOptions, ingest_file
@@ -42,7 +43,7 @@ from repository.errors import DuplicateThesis, RepositoryError
 from repository.models import ThesisMetadata
 from similarity.fingerprint import Fingerprints, MinHashParams, fingerprint_document
 
-from api.pipeline import Checker, sha256_file
+from api.pipeline import Checker
 
 JOURNAL_FILENAME = "import-journal.sqlite3"
 LIST_FIELDS = {"keywords", "authors", "supervisors", "languages", "subjects"}

@@ -6,7 +6,6 @@ collaborators (settings, repository) from the caller; nothing is global.
 
 from __future__ import annotations
 
-import hashlib
 import platform
 import time
 from contextlib import contextmanager
@@ -16,6 +15,7 @@ from importlib import metadata as pkg_metadata
 from pathlib import Path
 from typing import Literal
 
+from ingest.checksum import sha256_file
 from ingest.document import Document
 from ingest.errors import IngestError
 from ingest.extract import ExtractLimits
@@ -41,14 +41,6 @@ class AddOutcome:
     status: Literal["added", "skipped", "failed"]
     record: ThesisRecord | None = None
     reason: str = ""
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _version(dist: str) -> str:

@@ -13,7 +13,6 @@ directory, fsync, rename. Nothing else may have the repository open meanwhile.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -22,6 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ingest.checksum import sha256_file
 from repository.embedded import DB_FILENAME
 from repository.errors import RepositoryError
 from repository.sqlite_schema import SCHEMA_VERSION
@@ -33,14 +33,6 @@ COUNTED_TABLES = ("thesis", "document", "passage", "lsh_band", "passage_vector",
 
 class BackupError(RepositoryError):
     """A backup cannot be made, or a backup is unusable or refused for restore."""
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _fsync(path: Path) -> None:
@@ -92,7 +84,7 @@ def backup(data_dir: Path, dest: Path) -> dict[str, Any]:
         "counts": counts,
         "file": DB_FILENAME,
         "size_bytes": target.stat().st_size,
-        "sha256": _sha256(target),
+        "sha256": sha256_file(target),
         "created_at": datetime.now(timezone.utc).isoformat(),
     }
     manifest_tmp = dest / (MANIFEST_FILENAME + ".tmp")
@@ -122,7 +114,7 @@ def verify(backup_dir: Path) -> dict[str, Any]:
     db = Path(backup_dir) / DB_FILENAME
     if not db.is_file():
         raise BackupError(f"{db} is missing")
-    if _sha256(db) != manifest.get("sha256"):
+    if sha256_file(db) != manifest.get("sha256"):
         raise BackupError(f"{db} does not match the checksum in its manifest: the backup is damaged")
     version = manifest.get("schema_version")
     if not isinstance(version, int) or version < 1 or version > SCHEMA_VERSION:
@@ -156,7 +148,7 @@ def restore(backup_dir: Path, data_dir: Path, *, force: bool = False) -> dict[st
     try:
         shutil.copyfile(Path(backup_dir) / DB_FILENAME, tmp)
         _fsync(tmp)
-        if _sha256(tmp) != manifest["sha256"]:
+        if sha256_file(tmp) != manifest["sha256"]:
             raise BackupError("the copy does not match the backup's checksum")
         conn = sqlite3.connect(f"file:{tmp}?mode=ro", uri=True)
         try:
