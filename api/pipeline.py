@@ -202,7 +202,8 @@ class Checker:
             if thesis_id in by_id:
                 found |= set(by_id[thesis_id].passages)
             by_id[thesis_id] = Candidate(thesis_id=thesis_id, hits=len(found), passages=sorted(found))
-        merged = [by_id[c.thesis_id] for c in candidates] + [by_id[t] for t in chosen if t not in {c.thesis_id for c in candidates}]
+        lsh_ids = {c.thesis_id for c in candidates}
+        merged = [by_id[c.thesis_id] for c in candidates] + [by_id[t] for t in chosen if t not in lsh_ids]
         return merged
 
     def _with_semantic(
