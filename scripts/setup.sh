@@ -22,8 +22,15 @@ apt_install() {
 }
 
 # Runtime tools: Tesseract OCR with Latvian and English models (scanned pages), poppler-utils
-# (pdftotext/pdftoppm, used by tests and for checks), DejaVu fonts (test PDFs are drawn with them).
-SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-lav tesseract-ocr-eng poppler-utils fonts-dejavu-core)
+# (pdftotext/pdftoppm, used by tests and for checks), DejaVu fonts (test PDFs are drawn with them),
+# Pango (WeasyPrint draws the PDF report with it).
+SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-lav tesseract-ocr-eng poppler-utils fonts-dejavu-core
+  libpango-1.0-0 libpangoft2-1.0-0)
+# Test tools: Redis (the production broker, run for real by the tests), Chromium and its driver
+# (browser tests), docker-compose 1.29 (validates deploy/compose.yaml without an engine).
+if [ "$dev" -eq 1 ]; then
+  SYSTEM_PACKAGES+=(redis-server chromium chromium-driver docker-compose)
+fi
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
