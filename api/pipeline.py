@@ -15,6 +15,8 @@ from importlib import metadata as pkg_metadata
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
+
 from ingest.checksum import sha256_file
 from ingest.document import Document
 from ingest.errors import IngestError
@@ -131,12 +133,14 @@ class Checker:
                 exclude |= self.repository.version_family(version_of)
             candidates = self.repository.candidates(fingerprints, limit=s.max_candidates, exclude=exclude)
         susp_embedded = None
+        semantic_passages: dict[str, set[int]] = {}
         if s.semantic_enabled:
             with self._timed("embed_submission"):
-                vectors = self._passage_vectors(document)
+                # one embedding pass: sentences, and passage vectors pooled from them
                 susp_embedded = embed_text(document.text, self.embedder, s.semantic)
+                vectors = pooled_passage_vectors(document, susp_embedded)
             with self._timed("vector_candidates"):
-                candidates = self._merge_vector_candidates(candidates, vectors, exclude)
+                candidates, semantic_passages = self._merge_vector_candidates(candidates, vectors, exclude)
         aligned: list[SourceAlignment] = []
         for cand in candidates:
             with self._timed("load_sources"):
@@ -146,10 +150,14 @@ class Checker:
                 alignments = []
                 for start, end in candidate_regions(source_doc, cand.passages, s.region_passages):
                     region = tokenize_region(source_doc.text, start, end, fold_diacritics=s.minhash.fold_diacritics)
-                    verbatim = align(tokens, region, s.align)
-                    if susp_embedded is not None:
-                        verbatim = self._with_semantic(verbatim, susp_embedded, source_doc, start, end)
-                    alignments.extend(verbatim)
+                    alignments.extend(align(tokens, region, s.align))
+                # Sentences are embedded only where a passage vector pointed (the hit passage and
+                # its neighbours): a region found by LSH alone is a verbatim region, and embedding
+                # every such source region would cost more than the submission itself.
+                near = [(cand.thesis_id, k) for k in sorted(semantic_passages.get(cand.thesis_id, ()))]
+                if susp_embedded is not None and near:
+                    for start, end in candidate_regions(source_doc, near, 1):
+                        alignments = self._with_semantic(alignments, susp_embedded, source_doc, start, end)
             if alignments:
                 aligned.append(SourceAlignment(_source_ref(record), source_doc, alignments))
         self.last_timings["candidates_found"] = len(candidates)
@@ -170,17 +178,17 @@ class Checker:
         return make_embedder(self.settings.embedding)
 
     def _passage_vectors(self, document: Document) -> PassageVectors:
-        texts = [document.text[p.start : p.end] for p in document.passages]
-        return PassageVectors(self.embedder.info, [p.index for p in document.passages], self.embedder.embed_passages(texts))
+        return pooled_passage_vectors(document, embed_text(document.text, self.embedder, self.settings.semantic))
 
     def _merge_vector_candidates(
         self, candidates: list[Candidate], vectors: PassageVectors, exclude: set[str]
-    ) -> list[Candidate]:
+    ) -> tuple[list[Candidate], dict[str, set[int]]]:
         """Add the theses whose passages are nearest to the submission's (retrieve, then verify).
 
         The nearest passages only choose where to look; whether anything there is a
         paraphrase or translation is decided by the calibrated sentence alignment.
-        Theses are ranked by the summed cosine of their nearest passages.
+        Theses are ranked by the summed cosine of their nearest passages. Also
+        returns, per chosen thesis, the source passages the vectors pointed at.
         """
         s = self.settings
         # Same-language neighbours outscore translations in a multilingual space,
@@ -188,8 +196,17 @@ class Checker:
         hits = []
         for language in sorted(_SEARCH_LANGUAGES):
             hits += self.repository.nearest_passages(
-                vectors.model, vectors.vectors, k=s.semantic_neighbours, exclude=exclude, languages={language}
+                vectors.model, vectors.vectors, k=s.semantic_neighbours, exclude=exclude, languages={language},
+                min_score=s.semantic_min_cosine,
             )
+        # the best hits first, at most semantic_source_passages distinct source passages
+        hits.sort(key=lambda h: -h[3])
+        kept: set[tuple[str, int]] = set()
+        for _, thesis_id, passage_index, _ in hits:
+            if len(kept) >= s.semantic_source_passages:
+                break
+            kept.add((thesis_id, passage_index))
+        hits = [h for h in hits if (h[1], h[2]) in kept]
         pairs: dict[str, set[tuple[int, int]]] = {}
         weight: dict[str, float] = {}
         for query_index, thesis_id, passage_index, score in hits:
@@ -204,7 +221,7 @@ class Checker:
             by_id[thesis_id] = Candidate(thesis_id=thesis_id, hits=len(found), passages=sorted(found))
         lsh_ids = {c.thesis_id for c in candidates}
         merged = [by_id[c.thesis_id] for c in candidates] + [by_id[t] for t in chosen if t not in lsh_ids]
-        return merged
+        return merged, {t: {idx for _, idx in pairs[t]} for t in chosen}
 
     def _with_semantic(
         self, verbatim: list[Alignment], susp_embedded: EmbeddedText, source: Document, start: int, end: int
@@ -267,6 +284,38 @@ def candidate_regions(source: Document, hits: list[tuple[int, int]], context: in
         else:
             ranges.append([k, k])
     return [(source.passages[a].start, source.passages[b].end) for a, b in ranges]
+
+
+POOLED_SUFFIX = "+sentence-mean"
+
+
+def pooled_passage_vectors(document: Document, embedded: EmbeddedText) -> PassageVectors:
+    """Passage vectors pooled from sentence vectors: the normalised mean of the vectors
+    of the sentences whose middle lies in the passage (or, for a passage holding no
+    sentence middle, of the sentences it overlaps).
+
+    A check embeds the submission once, sentence by sentence (the semantic
+    alignment needs those), instead of embedding every word a second time as
+    passages. Pooled vectors carry the model id with ``+sentence-mean``, so they
+    are never compared with vectors of whole embedded passages.
+    """
+    info = embedded.info.model_copy(update={"model_id": embedded.info.model_id + POOLED_SUFFIX})
+    segments = embedded.segments
+    mids = [(seg.start + seg.end) // 2 for seg in segments]
+    indexes, rows = [], []
+    for passage in document.passages:
+        inside = [k for k, m in enumerate(mids) if passage.start <= m < passage.end]
+        if not inside:
+            inside = [k for k, seg in enumerate(segments) if seg.start < passage.end and passage.start < seg.end]
+        if not inside:
+            continue
+        mean = embedded.vectors[inside].mean(axis=0)
+        norm = float(np.linalg.norm(mean))
+        if norm > 0:
+            indexes.append(passage.index)
+            rows.append(mean / norm)
+    vectors = np.vstack(rows).astype(np.float32) if rows else np.zeros((0, info.dim), np.float32)
+    return PassageVectors(info, indexes, vectors)
 
 
 def _source_ref(record: ThesisRecord) -> SourceRef:

@@ -8,6 +8,7 @@ by a ``.env`` file in the working directory.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -52,6 +53,17 @@ class Settings(BaseSettings):
         10, ge=0, description="theses aligned semantically per check, chosen by nearest passage vectors"
     )
     semantic_neighbours: int = Field(3, ge=1, description="nearest stored passages looked up per submission passage")
+    semantic_min_cosine: float = Field(
+        0.85, ge=-1, le=1,
+        description="least cosine of a stored passage's vector to a submission passage's for its region to be "
+        "aligned semantically: a floor, not a verdict (bench/embeddings/passage_cosines.py: translated passages "
+        "0.856 and up, the best unrelated passage of a same-topic text 0.88 across languages, 0.95 within one)",
+    )
+    semantic_source_passages: int = Field(
+        24, ge=0,
+        description="most source passages (the best vector hits, each with its neighbours) embedded and aligned "
+        "sentence by sentence per check: bounds a check's cost when many stored passages are near",
+    )
     embedding: EmbeddingConfig = Field(default_factory=EmbeddingConfig, description="the embedding model")
     semantic: SemanticParams = Field(default_factory=SemanticParams, description="semantic alignment thresholds")
     minhash: MinHashParams = Field(default_factory=MinHashParams, description="MinHash fingerprint parameters (stored with every fingerprint)")
@@ -65,6 +77,21 @@ class Settings(BaseSettings):
         "http://localhost:8000",
         description="public site address; a thesis's stable URL is '<public_base_url>/theses/<id>'",
     )
+
+    # --- logging (deploy, issue 7) ---
+    log_format: Literal["text", "json"] = Field(
+        "text",
+        description="log line format: 'text' for people at a terminal, 'json' (one object per line with "
+        "timestamp, level, logger, message, request_id, job_id) for log collectors",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        "INFO", description="least severe log level written (DEBUG, INFO, WARNING, ERROR, CRITICAL)"
+    )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
 
     @field_validator("public_base_url")
     @classmethod

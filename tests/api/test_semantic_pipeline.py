@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from api.demo import lvtb_documents
-from api.pipeline import Checker
+from api.pipeline import POOLED_SUFFIX, Checker
 from api.settings import Settings
 from repository.embedded import EmbeddedRepository
 from repository.models import ThesisMetadata
@@ -75,5 +75,9 @@ def test_own_text_not_matched(checked):
 def test_vectors_stored_with_model_and_reported(checked):
     report, _, _, checker = checked
     assert checker.repository.stats()["vectors"] > 0
-    assert [m.key() for m in checker.repository.vector_models()] == [checker.embedder.info.key()]
+    # passage vectors are pooled from sentence vectors, and stored under their own model id
+    [stored] = checker.repository.vector_models()
+    assert stored.model_id == checker.embedder.info.model_id + POOLED_SUFFIX
+    assert stored.dim == checker.embedder.info.dim and stored.passage_prefix == "query: "
+    assert stored.key() != checker.embedder.info.key()
     assert report.versions["embedding_model"] == checker.embedder.info.key()
