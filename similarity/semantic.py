@@ -75,6 +75,8 @@ class SemanticParams(BaseModel):
     cross_language_raw_pair: float = Field(0.80, description="least plain cosine of a candidate pair, lv<->en")
     cross_language_mean: float = Field(1.035, description="least mean ratio margin of a chain, lv<->en")
     cross_language_raw_mean: float = Field(0.80, description="least mean plain cosine of a chain, lv<->en")
+    cross_language_raw_min: float = Field(0.83, description="least plain cosine of every pair of a chain, lv<->en "
+                                          "(two same-topic sentences side by side can pass on their mean)")
     cross_language_single: float = Field(1.04, description="ratio margin for a lone pair, lv<->en")
     cross_language_single_raw: float = Field(0.85, description="least plain cosine of a lone pair, lv<->en")
     single_length_ratio: float = Field(1.5, ge=1, description="a lone lv<->en pair: longer side / shorter side, "
@@ -319,7 +321,7 @@ def _accept(chain: list[_Cell], susp: EmbeddedText, src: EmbeddedText, params: S
             if (mean < p.cross_language_single or raw_mean < p.cross_language_single_raw
                     or min(wa, wb) < p.min_single_words or longer > p.single_length_ratio * shorter):
                 return None
-        elif mean < p.cross_language_mean or raw_mean < p.cross_language_raw_mean:
+        elif mean < p.cross_language_mean or raw_mean < p.cross_language_raw_mean or min(raw) < p.cross_language_raw_min:
             return None
     elif not word_overlap:
         if mean_margin < p.same_language_margin:
