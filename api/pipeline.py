@@ -22,7 +22,7 @@ from ingest.document import Document
 from ingest.errors import IngestError
 from ingest.extract import ExtractLimits
 from ingest.pipeline import IngestOptions, ingest_file
-from repository.embedded import EmbeddedRepository
+from repository.protocols import Repository
 from repository.models import Candidate, ThesisMetadata, ThesisRecord
 from similarity.align import Alignment, align
 from similarity.detect import combine
@@ -30,6 +30,9 @@ from similarity.embeddings.base import Embedder, PassageVectors
 from similarity.embeddings.factory import make_embedder
 from similarity.fingerprint import fingerprint_document
 from similarity.semantic import EmbeddedText, align_semantic, embed_text
+from similarity.translate.base import Translator
+from similarity.translate.factory import make_translator
+from similarity.translate.view import translated_view
 from similarity.report.builder import SourceAlignment, build_report
 from similarity.report.model import Exclusions, Report, SourceRef
 from similarity.shingles import tokenize, tokenize_region
@@ -55,7 +58,7 @@ def _version(dist: str) -> str:
 class Checker:
     """Adds theses to a repository and checks submissions against it."""
 
-    def __init__(self, settings: Settings, repository: EmbeddedRepository) -> None:
+    def __init__(self, settings: Settings, repository: Repository) -> None:
         self.settings = settings
         self.repository = repository
         self.ingest_options = IngestOptions(
@@ -132,6 +135,14 @@ class Checker:
             if version_of is not None:
                 exclude |= self.repository.version_family(version_of)
             candidates = self.repository.candidates(fingerprints, limit=s.max_candidates, exclude=exclude)
+        view = None
+        if self.translator is not None:
+            with self._timed("translate"):
+                view = translated_view(document, self.translator, s.minhash)
+            if view is not None:
+                with self._timed("candidates"):
+                    found = self.repository.candidates(view.fingerprints, limit=s.max_candidates, exclude=exclude)
+                candidates = _merge_candidates(candidates, found)
         susp_embedded = None
         semantic_passages: dict[str, set[int]] = {}
         if s.semantic_enabled:
@@ -150,7 +161,11 @@ class Checker:
                 alignments = []
                 for start, end in candidate_regions(source_doc, cand.passages, s.region_passages):
                     region = tokenize_region(source_doc.text, start, end, fold_diacritics=s.minhash.fold_diacritics)
-                    alignments.extend(align(tokens, region, s.align))
+                    found = align(tokens, region, s.align)
+                    if view is not None:  # machine-translated copying, mapped back to the submission
+                        moved = view.to_original(align(view.tokens, region, s.align), document.text)
+                        found = combine(found, moved)
+                    alignments.extend(found)
                 # Sentences are embedded only where a passage vector pointed (the hit passage and
                 # its neighbours): a region found by LSH alone is a verbatim region, and embedding
                 # every such source region would cost more than the submission itself.
@@ -172,6 +187,11 @@ class Checker:
             sources_compared=self.repository.count(),
             versions=self.versions(ocr_used=bool(document.ocr_pages)),
         )
+
+    @cached_property
+    def translator(self) -> Translator | None:
+        """The machine-translation hook (``KRATUVE_TRANSLATOR__KIND``), or None."""
+        return make_translator(self.settings.translator)
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -242,7 +262,7 @@ class Checker:
             "minhash": self.settings.minhash.model_dump(),
             "align": self.settings.align.model_dump(),
             "passage_words": self.settings.passage_words,
-            "translator": "none",
+            "translator": self.translator.translator_id if self.translator is not None else "none",
         }
         if self.settings.semantic_enabled:
             out["embedding_model"] = self.embedder.info.key()
@@ -265,6 +285,20 @@ def _tesseract_version() -> str:
         return "unknown"
     first = (out.stdout or out.stderr).splitlines()
     return first[0].split()[-1] if first else "unknown"
+
+
+def _merge_candidates(first: list[Candidate], more: list[Candidate]) -> list[Candidate]:
+    """``first`` in its order, then theses only in ``more``; passage pairs of both joined."""
+    by_id = {c.thesis_id: c for c in first}
+    extra = []
+    for c in more:
+        if c.thesis_id in by_id:
+            old = by_id[c.thesis_id]
+            pairs = sorted(set(old.passages) | set(c.passages))
+            by_id[c.thesis_id] = Candidate(thesis_id=c.thesis_id, hits=len(pairs), passages=pairs)
+        else:
+            extra.append(c)
+    return [by_id[c.thesis_id] for c in first] + extra
 
 
 def candidate_regions(source: Document, hits: list[tuple[int, int]], context: int) -> list[tuple[int, int]]:
