@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Set
-from datetime import date
+from collections.abc import Collection, Set
+from datetime import date, datetime
 from typing import Any, Protocol, runtime_checkable
 
 from ingest.document import Document
 import numpy as np
 
+from repository.harvest import HarvestItem
 from repository.models import Candidate, StoredReport, ThesisMetadata, ThesisRecord
 from repository.search_models import SearchFilters, SearchResults, SearchSort
 from similarity.embeddings.base import EmbeddingModelInfo, PassageVectors
@@ -134,6 +135,54 @@ class PublicSearch(Protocol):
         """Latvian-aware (stemmed, diacritics-insensitive) search over the theses that
         :func:`repository.access.is_public` on ``today``, leaving out a version whose
         next version is public; facets count all results, not only the page."""
+        ...
+
+
+@runtime_checkable
+class HarvestSource(Protocol):
+    """Thesis metadata for harvesters (OAI-PMH): records and deletions by datestamp.
+
+    The rules (what is harvestable, what a datestamp is) are in
+    :mod:`repository.harvest`. ``institutions`` filters by the metadata's
+    ``institution``; None means all. Times are UTC; ``from_`` and ``until``
+    are inclusive.
+    """
+
+    def harvest(
+        self,
+        *,
+        from_: datetime | None,
+        until: datetime | None,
+        institutions: Collection[str] | None,
+        after: tuple[datetime, str] | None,
+        limit: int,
+        today: date,
+    ) -> list[HarvestItem]:
+        """Up to ``limit`` items ordered by (datestamp, thesis id), each after ``after``
+        (a previous page's last ``HarvestItem.cursor``): paging by cursor, not offset."""
+        ...
+
+    def harvest_count(
+        self,
+        *,
+        from_: datetime | None,
+        until: datetime | None,
+        institutions: Collection[str] | None,
+        today: date,
+    ) -> int:
+        """How many items ``harvest`` would return in all, pages together."""
+        ...
+
+    def harvest_item(self, thesis_id: str, *, today: date) -> HarvestItem | None:
+        """The record or tombstone of one thesis; None when unknown or never harvestable."""
+        ...
+
+    def institutions(self) -> list[str]:
+        """The non-empty institutions of harvestable records and tombstones, sorted."""
+        ...
+
+    def earliest_datestamp(self) -> datetime | None:
+        """The earliest datestamp of any item (None when there is none)."""
         ...
 
 

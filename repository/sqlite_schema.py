@@ -14,7 +14,7 @@ from pathlib import Path
 
 from repository.errors import RepositoryError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 MIGRATION_WAIT_S = 1800.0  # how long an opener waits for another process's migration
 
 _V1 = """
@@ -121,11 +121,20 @@ def _to_v3(conn: sqlite3.Connection) -> None:
     sqlite_search.backfill(conn)
 
 
+def _to_v4(conn: sqlite3.Connection) -> None:
+    """Add harvesting (OAI-PMH): a row per harvestable thesis and tombstones of deleted ones."""
+    from repository import sqlite_harvest
+
+    _executescript_in_transaction(conn, sqlite_harvest.SCHEMA)
+    sqlite_harvest.backfill(conn)
+
+
 # MIGRATIONS[n] takes a database at version n to version n + 1.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     0: lambda conn: _executescript_in_transaction(conn, _V1),
     1: lambda conn: _executescript_in_transaction(conn, _V2),
     2: _to_v3,
+    3: _to_v4,
 }
 
 

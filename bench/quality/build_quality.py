@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import shutil
 import sys
 import time
@@ -216,7 +217,24 @@ def _negative_pair(rng, pools, units: list[ParallelUnit], flavour: str):
            or not p.group.startswith("lvtb:")]
     if not own:
         own = paras[first + n1 + gap : first + n1 + gap + n2]
-    return "\n\n".join(p.text for p in src), [p.text for p in own], []
+    src_text = "\n\n".join(p.text for p in src)
+    # A material can repeat itself (the UDHR's "rights and freedoms set forth in this
+    # Declaration", a paper title in a thesis's abstract and its list of papers): a
+    # paragraph sharing a run of SHARED_RUN words with the source is copied text, not a
+    # negative, so it is left out (no random draw, so the other pairs stay as they were).
+    runs = _word_runs(src_text)
+    kept = [p for p in own if not (_word_runs(p.text) & runs)]
+    if not kept:  # look further on in the material, still without a random draw
+        kept = [p for p in paras[first + n1 + gap + n2 :] if p not in src and not (_word_runs(p.text) & runs)][:n2]
+    return src_text, [p.text for p in kept], []
+
+
+SHARED_RUN = 8
+
+
+def _word_runs(text: str, n: int = SHARED_RUN) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.casefold())
+    return {tuple(words[k : k + n]) for k in range(len(words) - n + 1)}
 
 
 def build(out: Path, seed: int, shared: Path, counts: dict[str, int] | None = None,

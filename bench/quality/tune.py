@@ -67,6 +67,11 @@ GRIDS = {
         "cross_language_raw_mean": [0.80, 0.84],
         "min_single_words": [8, 12],
     },
+    # lone lv<->en pairs (seeds 1-5 tuned, 6-8 held out)
+    "lone-pair": {
+        "cross_language_single": [1.04, 1.05],
+        "cross_language_single_raw": [0.85, 0.86, 0.87, 0.88, 0.885],
+    },
     # chains of lv<->en pairs: every pair's plain cosine, not only the mean
     "chain-min": {
         "cross_language_raw_min": [0.0, 0.82, 0.83, 0.84],

@@ -117,7 +117,7 @@ def _v2_database(path: Path) -> None:
 def test_v2_database_migrates_on_open_and_keeps_data(tmp_path: Path) -> None:
     _v2_database(tmp_path)
     with EmbeddedRepository(tmp_path) as repo:
-        assert repo.stats()["schema_version"] == 3 and repo.count() == 2
+        assert repo.stats()["schema_version"] == SCHEMA_VERSION and repo.count() == 2
         old = repo.get("OLD1")
         assert old.metadata.degree == "master" and old.metadata.languages == ["lv"]
         assert old.metadata.author_names == ["Anna Bērziņa"] and old.supersedes is None
@@ -133,7 +133,7 @@ def test_v2_database_migrates_on_open_and_keeps_data(tmp_path: Path) -> None:
                        original_filename="v2.pdf", size_bytes=1, supersedes="OLD1")
         assert [r.id for r in repo.versions("OLD1")] == ["OLD1", new.id]
     with _raw(tmp_path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
