@@ -109,6 +109,7 @@ def main() -> None:
     ap.add_argument("--noise", type=float, default=0.02)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--rebuild", action="store_true")
+    ap.add_argument("--prepare-only", action="store_true", help="build the repository copy with vectors, time nothing")
     ap.add_argument("--submission", type=Path, default=SHARED / "theses" / "synthetic-lv" / "thesis.pdf")
     args = ap.parse_args()
     if not args.submission.exists():
@@ -129,6 +130,8 @@ def main() -> None:
     vectors = json.loads(marker.read_text())
     print("repository:", json.dumps({k: built[k] for k in ("docs", "words", "characters")}))
     print("vectors:", json.dumps(vectors))
+    if args.prepare_only:
+        return
 
     env = {**os.environ, "KRATUVE_SEMANTIC_ENABLED": "true"}
     kratuve = Path(sys.executable).with_name("kratuve")

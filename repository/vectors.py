@@ -86,17 +86,19 @@ def search(
     if languages is not None:
         in_language = np.isin(m.language, list(languages))
         keep = in_language if keep is None else keep & in_language
-    for lo in range(0, n, chunk_rows):
-        hi = min(lo + chunk_rows, n)
-        scores = queries @ m.q[lo:hi].astype(np.float32).T
-        scores *= m.scale[lo:hi]
-        if keep is not None:
-            scores[:, ~keep[lo:hi]] = -np.inf
+    # only the rows that may be returned are scored (a language with no passages costs nothing)
+    rows = None if keep is None else np.flatnonzero(keep)
+    total = n if rows is None else len(rows)
+    for lo in range(0, total, chunk_rows):
+        hi = min(lo + chunk_rows, total)
+        sel = slice(lo, hi) if rows is None else rows[lo:hi]
+        scores = queries @ m.q[sel].astype(np.float32).T
+        scores *= m.scale[sel]
         take = min(k, hi - lo)
         part = np.argpartition(-scores, take - 1, axis=1)[:, :take]
         part_s = np.take_along_axis(scores, part, axis=1)
         best_s = np.concatenate([best_s, part_s], axis=1)
-        best_i = np.concatenate([best_i, part + lo], axis=1)
+        best_i = np.concatenate([best_i, part + lo if rows is None else rows[lo:hi][part]], axis=1)
         if best_s.shape[1] > k:
             top = np.argpartition(-best_s, k - 1, axis=1)[:, :k]
             best_s = np.take_along_axis(best_s, top, axis=1)
