@@ -71,6 +71,7 @@ class Checker:
             passage_target_words=settings.passage_words,
         )
         self.last_timings: dict[str, float] = {}
+        self.last_embedded: EmbeddedText | None = None
 
     @contextmanager
     def _timed(self, stage: str):
@@ -96,17 +97,30 @@ class Checker:
             document = self.ingest(path)
         except IngestError as exc:
             return AddOutcome(path, "failed", reason=exc.reason)
+        record = self.add_document(document, metadata, original_filename=path.name,
+                                   size_bytes=path.stat().st_size, supersedes=supersedes)
+        return AddOutcome(path, "added", record)
+
+    def add_document(self, document: Document, metadata: ThesisMetadata, *, original_filename: str,
+                     size_bytes: int, supersedes: str | None = None,
+                     embedded: EmbeddedText | None = None) -> ThesisRecord:
+        """Store an ingested document (fingerprints, and passage vectors when the semantic
+        path is on; ``embedded``: its sentence vectors from a check, so nothing is embedded
+        twice). Raises the repository's errors (DuplicateThesis, NotFound, VersionConflict)."""
         fingerprints = fingerprint_document(document, self.settings.minhash)
-        record = self.repository.add(
+        vectors = None
+        if self.settings.semantic_enabled:
+            vectors = (pooled_passage_vectors(document, embedded) if embedded is not None
+                       else self._passage_vectors(document))
+        return self.repository.add(
             metadata,
             document,
             fingerprints,
-            original_filename=path.name,
-            size_bytes=path.stat().st_size,
+            original_filename=original_filename,
+            size_bytes=size_bytes,
             supersedes=supersedes,
-            vectors=self._passage_vectors(document) if self.settings.semantic_enabled else None,
+            vectors=vectors,
         )
-        return AddOutcome(path, "added", record)
 
     def check(self, path: Path, *, version_of: str | None = None) -> Report:
         """Compare a file with the repository without storing it. Raises IngestError.
@@ -149,6 +163,7 @@ class Checker:
             with self._timed("embed_submission"):
                 # one embedding pass: sentences, and passage vectors pooled from them
                 susp_embedded = embed_text(document.text, self.embedder, s.semantic)
+                self.last_embedded = susp_embedded  # reused by add_document after a check
                 vectors = pooled_passage_vectors(document, susp_embedded)
             with self._timed("vector_candidates"):
                 candidates, semantic_passages = self._merge_vector_candidates(candidates, vectors, exclude)

@@ -7,6 +7,8 @@ import sys
 from collections.abc import Sequence
 
 from api.cli import bulk, demo, extract, pan, repo, search
+from api.cli import reindex  # Elasticsearch indices (issue 5)
+from api.cli import service  # serve, worker, scheduler, admin (issue 6)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     extract.register(sub)
     search.register(sub)
     bulk.register(sub)
+    reindex.register(sub)
+    service.register(sub)
     _accept_data_dir_everywhere(sub)
     return parser
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from api.cli.context import open_checker, settings_from
+
+if TYPE_CHECKING:
+    from api.settings import Settings
 
 EXIT_BAD_INPUT = 2
 
@@ -63,6 +67,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from repository.backup import BackupError, backup
 
     settings = settings_from(args)
+    if not _embedded(settings, "kratuve backup"):
+        return EXIT_BAD_INPUT
     try:
         manifest = backup(settings.data_dir, args.dir)
     except (BackupError, OSError) as exc:
@@ -77,6 +83,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from repository.backup import BackupError, restore
 
     settings = settings_from(args)
+    if not _embedded(settings, "kratuve restore"):
+        return EXIT_BAD_INPUT
     try:
         manifest = restore(args.dir, settings.data_dir, force=args.force)
     except (BackupError, OSError) as exc:
@@ -85,3 +93,15 @@ def cmd_restore(args: argparse.Namespace) -> int:
     print(f"Restored {manifest['counts'].get('thesis', 0)} theses into {settings.data_dir.resolve()}"
           f" (backup of {manifest['created_at']})")
     return 0
+
+
+def _embedded(settings: "Settings", what: str) -> bool:
+    """Backups are files of the embedded store: say so clearly for another backend."""
+    from api.backends import BackendNotSupported, require_embedded
+
+    try:
+        require_embedded(settings, what)
+    except BackendNotSupported as exc:
+        print(exc, file=sys.stderr)
+        return False
+    return True

@@ -20,8 +20,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def open_checker(settings: Settings) -> "Checker":
-    from repository.embedded import EmbeddedRepository
-
+    from api.backends import open_repository
     from api.pipeline import Checker
 
-    return Checker(settings, EmbeddedRepository(settings.data_dir))
+    return Checker(settings, open_repository(settings))

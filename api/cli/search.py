@@ -28,9 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from repository.embedded import EmbeddedRepository
     from repository.search_models import SearchFilters
 
+    from api.backends import open_repository
     from api.identifiers import landing_url, persistent_id
 
     if args.page < 1 or args.per_page < 1:
@@ -40,8 +40,11 @@ def cmd_search(args: argparse.Namespace) -> int:
     filters = SearchFilters(
         institution=args.institution, year=args.year, degree=args.degree, language=args.language
     )
-    with EmbeddedRepository(settings.data_dir) as repo:
+    repo = open_repository(settings)
+    try:
         results = repo.search(args.query, filters=filters, sort=args.sort, page=args.page, per_page=args.per_page)
+    finally:
+        repo.close()
     if args.json:
         data = results.model_dump(mode="json")
         for hit in data["hits"]:

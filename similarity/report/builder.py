@@ -53,7 +53,7 @@ def _inside_share(start: int, end: int, spans: list[tuple[int, int]]) -> float:
     return inside / (end - start)
 
 
-def _counts(match: Match, exclusions: Exclusions) -> bool:
+def counts(match: Match, exclusions: Exclusions) -> bool:
     """Whether a match counts in the similarity index and the source shares."""
     return not (
         (exclusions.quotations and match.in_quotation) or (exclusions.bibliography and match.in_bibliography)
@@ -112,7 +112,7 @@ def build_report(
             )
         if not own:
             continue
-        chars = covered_characters([(m.submission.start, m.submission.end) for m in own if _counts(m, exclusions)])
+        chars = covered_characters([(m.submission.start, m.submission.end) for m in own if counts(m, exclusions)])
         summaries.append(
             SourceSummary(
                 source=item.source,
@@ -126,7 +126,7 @@ def build_report(
     for n, m in enumerate(matches, start=1):
         m.id = n
     summaries.sort(key=lambda s: (-s.characters, s.source.id))
-    index = covered_characters([(m.submission.start, m.submission.end) for m in matches if _counts(m, exclusions)])
+    index = covered_characters([(m.submission.start, m.submission.end) for m in matches if counts(m, exclusions)])
     return Report(
         created_at=datetime.now(timezone.utc),
         submission=SubmissionInfo(

@@ -41,7 +41,9 @@ def highlight_segments(text: str, report: Report) -> list[tuple[str, list[int], 
     return segments
 
 
-def render_html(report: Report, submission_text: str) -> str:
+def render_html(report: Report, submission_text: str, *, for_print: bool = False) -> str:
+    """The report as one HTML page; ``for_print`` lays the matched passages out as a
+    two-column table (what the PDF export prints) instead of CSS grid boxes."""
     sources = {s.source.id: s for s in report.sources}
     colour = {s.source.id: PALETTE[n % len(PALETTE)] for n, s in enumerate(report.sources)}
     return _env().get_template("report.html").render(
@@ -50,4 +52,5 @@ def render_html(report: Report, submission_text: str) -> str:
         colour=colour,
         palette=PALETTE,
         segments=highlight_segments(submission_text, report),
+        for_print=for_print,
     )
