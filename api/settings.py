@@ -16,7 +16,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from similarity.align import AlignParams
 from similarity.embeddings.factory import EmbeddingConfig
 from similarity.semantic import SemanticParams
+from similarity.translate.factory import TranslatorConfig
 from similarity.fingerprint import MinHashParams
+from repository.elastic.config import ElasticsearchSettings
 
 
 class Settings(BaseSettings):
@@ -65,6 +67,12 @@ class Settings(BaseSettings):
         "sentence by sentence per check: bounds a check's cost when many stored passages are near",
     )
     embedding: EmbeddingConfig = Field(default_factory=EmbeddingConfig, description="the embedding model")
+    translator: TranslatorConfig = Field(
+        default_factory=TranslatorConfig,
+        description="machine-translation hook (KRATUVE_TRANSLATOR__KIND=libretranslate|tilde, __URL, __API_KEY, "
+        "__CACHE_DIR): with one, each lv/en passage of a submission is also translated into the other language, "
+        "fingerprinted and aligned, so translated copying is found by MinHash too; 'none' (default) translates nothing",
+    )
     semantic: SemanticParams = Field(default_factory=SemanticParams, description="semantic alignment thresholds")
     minhash: MinHashParams = Field(default_factory=MinHashParams, description="MinHash fingerprint parameters (stored with every fingerprint)")
     align: AlignParams = Field(default_factory=AlignParams, description="verbatim alignment parameters")
@@ -76,6 +84,33 @@ class Settings(BaseSettings):
     public_base_url: str = Field(
         "http://localhost:8000",
         description="public site address; a thesis's stable URL is '<public_base_url>/theses/<id>'",
+    )
+
+    # --- OAI-PMH data provider at /oai (harvesting, issue 5) ---
+    oai_page_size: int = Field(
+        100, ge=1, le=1000,
+        description="records or identifiers per OAI-PMH ListRecords/ListIdentifiers response; "
+        "the rest follow through resumption tokens",
+    )
+    oai_repository_name: str = Field(
+        "Krātuve", min_length=1, description="repositoryName that the OAI-PMH Identify verb reports"
+    )
+    oai_admin_email: str = Field(
+        "admin@example.org",
+        pattern=r"^\S+@(\S+\.)+\S+$",
+        description="adminEmail that the OAI-PMH Identify verb reports: who harvesters write to (set it)",
+    )
+
+    # --- repository backend (Elasticsearch backend, issue 5) ---
+    repository_backend: Literal["embedded", "elasticsearch"] = Field(
+        "embedded",
+        description="where theses are stored: 'embedded' (SQLite in data_dir, one machine) or "
+        "'elasticsearch' (a server or cluster, see the elasticsearch settings)",
+    )
+    elasticsearch: ElasticsearchSettings = Field(
+        default_factory=ElasticsearchSettings,
+        description="Elasticsearch connection and indexing options (used when repository_backend is "
+        "'elasticsearch'), e.g. KRATUVE_ELASTICSEARCH__URL, KRATUVE_ELASTICSEARCH__API_KEY",
     )
 
     # --- logging (deploy, issue 7) ---
@@ -92,6 +127,37 @@ class Settings(BaseSettings):
     @classmethod
     def _level_upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    # --- service and workers (issue 6) ---
+    broker_url: str = Field(
+        "",
+        description="Celery broker, e.g. redis://redis:6379/0; empty: a broker that needs no server (files under "
+        "<data_dir>/broker, one machine) and `kratuve serve` starts a worker itself",
+    )
+    visibility_timeout_s: int = Field(
+        3600, ge=1,
+        description="Redis broker: seconds before a task taken by a worker that died is given to another worker "
+        "(longer than the longest check)",
+    )
+    job_lease_s: float = Field(
+        1800.0, gt=0,
+        description="seconds a worker holds a running job; a job whose worker died is taken again after it",
+    )
+    task_max_retries: int = Field(8, ge=0, description="retries of a job after transient errors (locked database, "
+                                  "unreachable service) before it fails")
+    task_retry_backoff_s: float = Field(5.0, gt=0, description="first retry delay in seconds, doubled each time")
+    embargo_sweep_s: float = Field(3600.0, gt=0, description="seconds between the scheduler's embargo sweeps")
+    webhook_timeout_s: float = Field(10.0, gt=0, description="seconds to wait for a university's webhook to answer")
+    webhook_max_retries: int = Field(8, ge=0, description="webhook delivery retries before giving up")
+    webhook_backoff_s: float = Field(10.0, gt=0, description="first webhook retry delay in seconds, doubled each time")
+    rate_limit_per_minute: int = Field(
+        120, ge=0, description="requests per minute per API key (0: no limit), per API process"
+    )
+    public_rate_limit_per_minute: int = Field(
+        600, ge=0, description="requests per minute per client address without a key (0: no limit), per API process"
+    )
+    api_host: str = Field("127.0.0.1", description="address `kratuve serve` listens on")
+    api_port: int = Field(8000, ge=1, le=65535, description="port `kratuve serve` listens on")
 
     @field_validator("public_base_url")
     @classmethod
