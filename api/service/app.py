@@ -83,6 +83,32 @@ def _enqueuer(settings: Settings) -> Callable[[str], None]:
     return enqueue
 
 
+class BodyLimit:
+    """Stops reading an upload once it passes the limit, whether or not the client said how
+    long it is (a chunked body has no Content-Length): 413, and the rest is never read."""
+
+    def __init__(self, app: Any, limit: int, paths: tuple[str, ...]) -> None:
+        self.app, self.limit, self.paths = app, limit, paths
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http" or scope.get("method") != "POST" or scope.get("path") not in self.paths:
+            await self.app(scope, receive, send)
+            return
+        seen = 0
+        limit = self.limit
+
+        async def limited() -> dict:
+            nonlocal seen
+            message = await receive()
+            if message.get("type") == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise StarletteHTTPException(413, f"the upload is larger than {limit // (1024 * 1024) - 1} MB")
+            return message
+
+        await self.app(scope, limited, send)
+
+
 class _Metrics:
     def __init__(self) -> None:
         from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
@@ -113,6 +139,7 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
     app.state.enqueue = _enqueuer(settings)
     app.state.session_principal = None
     metrics = app.state.metrics = _Metrics()
+    app.add_middleware(BodyLimit, limit=settings.max_file_mb * 1024 * 1024 + 1024 * 1024, paths=UPLOAD_PATHS)
     keyed = RateLimiter(settings.rate_limit_per_minute)
     anonymous = RateLimiter(settings.public_rate_limit_per_minute)
 

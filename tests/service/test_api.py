@@ -133,6 +133,15 @@ def test_bad_input_gets_clear_4xx(tmp_path):
     r = svc.client.post("/api/v1/theses", headers={**svc.auth("lu_sub"), "Content-Length": "999999999",
                                                     "Content-Type": "multipart/form-data; boundary=x"}, content=b"--x--")
     assert r.status_code == 413
+
+    def chunks():  # no Content-Length: the limit still holds while the body streams in
+        yield b"--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\n"
+        for _ in range(40):
+            yield b"a" * 100_000
+
+    r = svc.client.post("/api/v1/theses", headers={**svc.auth("lu_sub"),
+                                                    "Content-Type": "multipart/form-data; boundary=x"}, content=chunks())
+    assert r.status_code == 413
     assert svc.app.state.repository.count() == 0 and svc.ran == []
     # nothing leaks: no paths, no tracebacks in error bodies
     for body in (big.text, r.text):
