@@ -117,21 +117,37 @@ def _worker_group(n: int, beat: bool) -> int:
     procs = [subprocess.Popen([sys.executable, "-m", "api.cli", "worker", "--concurrency", "1"]
                               + (["--beat"] if beat and k == 0 else [])) for k in range(n)]
 
+    stopping = []
+
     def stop(signum, frame):  # noqa: ARG001
+        if signum is not None:
+            stopping.append(signum)
         for p in procs:
-            p.send_signal(signal.SIGTERM)
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    import time
+
+    # One process gone means the group is short: stop the others and exit, so the
+    # supervisor (Docker, Kubernetes, systemd) restarts the whole worker.
+    while all(p.poll() is None for p in procs):
+        time.sleep(1)
+    stop(None, None)
     codes = [p.wait() for p in procs]
-    return max(codes, default=0)
+    if stopping and not any(codes):
+        return 0
+    return max((c for c in codes if c), default=1)
 
 
 def cmd_scheduler(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     _env(settings)
+    from api.logs import configure_logging
     from api.worker.tasks import app
 
+    configure_logging(settings)
     app.start(["beat", "--loglevel=INFO", "-s", str(settings.data_dir.resolve() / "celerybeat-schedule")])
     return 0
 

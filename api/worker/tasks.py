@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 import httpx
+from celery import signals
 
-from api.logs import configure_logging
+from api.logs import configure_logging, log_context
 from api.settings import Settings
 from api.worker.celery_app import make_celery
 
 log = logging.getLogger("kratuve.worker")
 settings = Settings()
 app = make_celery(settings)
+
+
+@signals.setup_logging.connect
+def _logging(**_: object) -> None:
+    """Celery leaves the logging set-up to us: the same text or JSON lines as the API."""
+    configure_logging(settings)
 
 
 @lru_cache(maxsize=1)
@@ -24,7 +31,6 @@ def _context():
     from api.pipeline import Checker
     from api.service.store import ServiceStore
 
-    configure_logging(settings)
     return ServiceStore(settings.data_dir), Checker(settings, open_repository(settings))
 
 
@@ -39,7 +45,8 @@ def process_job(self, job_id: str) -> str:
 
     store, checker = _context()
     try:
-        job = run_job(job_id, settings, store, checker)
+        with log_context(job_id=job_id):
+            job = run_job(job_id, settings, store, checker)
     except Transient as exc:
         if self.request.retries >= settings.task_max_retries:
             store.fail(job_id, f"a service the check needs kept failing: {exc}")
@@ -99,7 +106,7 @@ def embargo_sweep() -> int:
     nothing has to change for a thesis to open; this is the operator's record of it."""
     store, checker = _context()
     del store
-    today = date.today()
+    today = datetime.now(UTC).date()  # access is computed in UTC too
     lifted = 0
     offset = 0
     while True:

@@ -1,0 +1,124 @@
+"""deploy/k8s: every YAML document parses; probes, images, security and settings are set."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from deploy_support import DEPLOY, load_all, unknown_variables
+
+K8S = DEPLOY / "k8s"
+
+
+def _documents() -> dict[str, list[dict]]:
+    return {path.name: load_all(path) for path in sorted(K8S.glob("*.yaml"))}
+
+
+@pytest.fixture(scope="module")
+def docs() -> dict[str, list[dict]]:
+    return _documents()
+
+
+def _deployments(docs) -> dict[str, dict]:
+    return {d["metadata"]["name"]: d for file in docs.values() for d in file if d["kind"] == "Deployment"}
+
+
+def _container(deployment: dict) -> dict:
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    return container
+
+
+def test_every_document_parses_and_has_kind_and_name(docs):
+    assert docs, "no manifests"
+    for name, documents in docs.items():
+        for doc in documents:
+            if name == "kustomization.yaml":
+                continue
+            assert doc.get("apiVersion") and doc.get("kind"), name
+            assert doc["metadata"].get("name"), name
+
+
+def test_kustomization_lists_the_files_that_exist(docs):
+    (kustomization,) = docs["kustomization.yaml"]
+    for resource in kustomization["resources"]:
+        assert (K8S / resource).is_file(), resource
+    assert "secret.example.yaml" not in kustomization["resources"], "real secrets are made out of band"
+
+
+def test_deployments_and_their_selectors(docs):
+    deployments = _deployments(docs)
+    assert {"kratuve-api", "kratuve-worker", "kratuve-worker-gpu", "kratuve-scheduler"} <= set(deployments)
+    for name, d in deployments.items():
+        labels = d["spec"]["template"]["metadata"]["labels"]
+        assert d["spec"]["selector"]["matchLabels"].items() <= labels.items(), name
+    assert deployments["kratuve-scheduler"]["spec"]["replicas"] == 1
+    assert deployments["kratuve-scheduler"]["spec"]["strategy"]["type"] == "Recreate"
+
+
+def test_images_and_commands(docs):
+    deployments = _deployments(docs)
+    for name, d in deployments.items():
+        image = _container(d)["image"]
+        assert image and ":" in image and not image.endswith(":latest"), name
+    assert _container(deployments["kratuve-api"])["args"][0] == "serve"
+    assert _container(deployments["kratuve-worker"])["args"][:2] == ["worker", "--concurrency"]
+    assert _container(deployments["kratuve-scheduler"])["args"] == ["scheduler"]
+    assert _container(deployments["kratuve-worker-gpu"])["image"].endswith("-torch")
+
+
+def test_api_probes_and_service(docs):
+    api = _container(_deployments(docs)["kratuve-api"])
+    assert api["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    assert api["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    port_names = {p["name"] for p in api["ports"]}
+    assert api["livenessProbe"]["httpGet"]["port"] in port_names
+    services = [d for file in docs.values() for d in file if d["kind"] == "Service"]
+    (service,) = services
+    assert service["spec"]["selector"]["app.kubernetes.io/component"] == "api"
+    assert service["spec"]["ports"][0]["targetPort"] in port_names
+
+
+def test_gpu_worker_asks_for_a_gpu_and_uses_sentence_transformers(docs):
+    gpu = _container(_deployments(docs)["kratuve-worker-gpu"])
+    assert gpu["resources"]["limits"]["nvidia.com/gpu"] == 1
+    env = {e["name"]: e["value"] for e in gpu["env"]}
+    assert env["KRATUVE_EMBEDDING__BACKEND"] == "sentence-transformers"
+    assert env["KRATUVE_EMBEDDING__DEVICE"].startswith("cuda")
+
+
+def test_pods_run_as_the_image_user_without_privileges(docs):
+    for name, d in _deployments(docs).items():
+        pod = d["spec"]["template"]["spec"]
+        assert pod["securityContext"]["runAsNonRoot"] is True and pod["securityContext"]["runAsUser"] == 10001, name
+        container = _container(d)
+        assert container["securityContext"]["allowPrivilegeEscalation"] is False, name
+        assert "memory" in container["resources"]["limits"], name
+        mounts = {m["mountPath"] for m in container["volumeMounts"]}
+        assert "/var/lib/kratuve" in mounts and "/tmp" in mounts, name
+        claims = {v["persistentVolumeClaim"]["claimName"] for v in pod["volumes"] if "persistentVolumeClaim" in v}
+        assert claims == {"kratuve-data"}, name
+        # The SQLite files on the data volume (service store, WAL) need every pod on one node.
+        (term,) = pod["affinity"]["podAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
+        assert term["topologyKey"] == "kubernetes.io/hostname"
+        assert term["labelSelector"]["matchLabels"].items() <= d["spec"]["template"]["metadata"]["labels"].items()
+
+
+def test_settings_come_from_the_configmap_and_secret(docs):
+    (config,) = docs["configmap.yaml"]
+    secrets = {d["metadata"]["name"]: d for d in docs["secret.example.yaml"]}
+    names = set(config["data"]) | set(secrets["kratuve-secrets"]["stringData"])
+    for d in _deployments(docs).values():
+        container = _container(d)
+        refs = {next(iter(r.values()))["name"] for r in container["envFrom"]}
+        assert refs == {"kratuve-settings", "kratuve-secrets"}
+        names |= {e["name"] for e in container.get("env", [])}
+    assert all(isinstance(v, str) for v in config["data"].values()), "ConfigMap values must be strings"
+    assert not {k for k in config["data"] if "PASSWORD" in k or "API_KEY" in k}, "secrets belong in the Secret"
+    assert not unknown_variables(names), unknown_variables(names)
+
+
+def test_a_broken_manifest_is_caught(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("kind: Deployment\nmetadata: {name: x\n")
+    with pytest.raises(yaml.YAMLError):
+        load_all(bad)
