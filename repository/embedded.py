@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import zlib
 from collections import defaultdict
-from collections.abc import Iterator, Set
+from collections.abc import Collection, Iterator, Set
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -21,16 +20,19 @@ from typing import Any
 import numpy as np
 
 from ingest.document import Document
-from repository import sqlite_search
+from repository import sqlite_harvest, sqlite_search
 from repository.errors import DuplicateThesis, NotFound, ParamsMismatch, RepositoryError, VersionConflict
+from repository.harvest import HarvestItem
 from repository.ids import new_id
 from repository.models import Candidate, StoredReport, ThesisMetadata, ThesisRecord
 from repository.search_models import SearchFilters, SearchResults, SearchSort
-from repository.sqlite_rows import THESIS_COLUMNS, band_rows, iso, minhash_blobs, record_from_row
+from repository.sqlite_rows import (
+    THESIS_COLUMNS, band_rows, document_json, encode_document, iso, minhash_blobs, record_from_row, stored_band_key,
+)
 from repository.sqlite_schema import SCHEMA_VERSION, connect
 from repository.vectors import VectorCache, VectorHit, search
 from similarity.embeddings.base import EmbeddingModelInfo, PassageVectors, quantize
-from similarity.fingerprint import Fingerprints, MinHashParams, band_keys
+from similarity.fingerprint import Fingerprints, MinHashParams, fingerprint_document
 
 DB_FILENAME = "kratuve.sqlite3"
 _ACTIVE_PARAMS = "active_params_key"
@@ -145,7 +147,7 @@ class EmbeddedRepository:
     ) -> ThesisRecord:
         params = fingerprints.params
         vector_rows = _vector_rows(document, vectors)
-        minhashes = minhash_blobs(document, fingerprints)
+        minhash_blobs(document, fingerprints)  # checks them; not stored since v5 (delete recomputes)
         record = ThesisRecord(
             id=new_id(),
             sha256=document.sha256,
@@ -162,8 +164,8 @@ class EmbeddedRepository:
             supersedes=supersedes,
         )
         search_row = sqlite_search.index_row(metadata, document)  # CPU work, before the lock
-        doc_blob = zlib.compress(document.model_dump_json().encode("utf-8"), 6)
-        passage_keys = fingerprints.band_keys()
+        doc_blob = encode_document(document)
+        passage_keys = [(i, stored_band_key(key)) for i, key in fingerprints.band_keys()]
         with self._write() as conn:
             active = self._ensure_active(conn, params)
             existing = self._find(conn, "t.sha256 = ?", record.sha256)
@@ -194,11 +196,11 @@ class EmbeddedRepository:
                 f"INSERT INTO search_text(rowid, {', '.join(sqlite_search.COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
                 (thesis_pk, *search_row),
             )
+            sqlite_harvest.insert(conn, thesis_pk, record.id, record.created_at, metadata)
             conn.executemany(
-                'INSERT INTO passage(pk, thesis_pk, idx, start, "end", language, minhash)'
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                'INSERT INTO passage(pk, thesis_pk, idx, start, "end", language) VALUES (?, ?, ?, ?, ?, ?)',
                 (
-                    (pk_of[p.index], thesis_pk, p.index, p.start, p.end, p.language, minhashes.get(p.index))
+                    (pk_of[p.index], thesis_pk, p.index, p.start, p.end, p.language)
                     for p in document.passages
                 ),
             )
@@ -233,7 +235,7 @@ class EmbeddedRepository:
         ).fetchone()
         if row is None:
             raise NotFound(f"no thesis {thesis_id}")
-        return Document.model_validate_json(zlib.decompress(row[0]))
+        return Document.model_validate_json(document_json(row[0]))
 
     def count(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM thesis").fetchone()[0])
@@ -257,15 +259,16 @@ class EmbeddedRepository:
                 raise NotFound(f"no thesis {thesis_id}")
             thesis_pk, params_key, stored_rows = row
             params = self._params(conn, params_key)
-            # lsh_band has no index on passage_pk: recompute this thesis's keys
-            # from its stored MinHash values and delete by primary key.
+            # lsh_band has no index on passage_pk: recompute this thesis's keys from
+            # its stored document (MinHash values are not stored: 1 KB per 1,000
+            # characters) and delete by primary key.
+            (blob,) = conn.execute("SELECT data FROM document WHERE thesis_pk = ?", (thesis_pk,)).fetchone()
+            pk_of = dict(conn.execute("SELECT idx, pk FROM passage WHERE thesis_pk = ?", (thesis_pk,)))
+            stored_doc = Document.model_validate_json(document_json(blob))
             doomed = [
-                (key, passage_pk)
-                for passage_pk, blob in conn.execute(
-                    "SELECT pk, minhash FROM passage WHERE thesis_pk = ? AND minhash IS NOT NULL",
-                    (thesis_pk,),
-                )
-                for key in band_keys(np.frombuffer(blob, dtype="<u8"), params)
+                (stored_band_key(key), pk_of[index])
+                for index, key in fingerprint_document(stored_doc, params).band_keys()
+                if index in pk_of
             ]
             before = conn.total_changes
             conn.executemany("DELETE FROM lsh_band WHERE key = ? AND passage_pk = ?", sorted(set(doomed)))
@@ -277,6 +280,7 @@ class EmbeddedRepository:
                     (thesis_pk,),
                 )
             sqlite_search.delete(conn, thesis_pk)
+            sqlite_harvest.tombstone(conn, thesis_pk, datetime.now(timezone.utc))
             # document, passage, vector and report rows go by ON DELETE CASCADE.
             # Later versions keep their `supersedes` id and family: the chain stays readable.
             conn.execute("DELETE FROM thesis WHERE pk = ?", (thesis_pk,))
@@ -351,7 +355,7 @@ class EmbeddedRepository:
             raise ParamsMismatch(active.key(), fingerprints.params.key())
         query: dict[int, list[int]] = defaultdict(list)  # band key -> query passage indexes
         for passage_index, key in fingerprints.band_keys():
-            query[key].append(passage_index)
+            query[stored_band_key(key)].append(passage_index)
         if not query or limit <= 0:
             return []
         pairs: dict[int, set[tuple[int, int]]] = defaultdict(set)  # thesis pk -> pairs
@@ -432,6 +436,40 @@ class EmbeddedRepository:
                 conn.execute(f"SELECT pk, id FROM thesis WHERE pk IN ({','.join('?' * len(batch))})", batch)
             )
         return out
+
+    # -- harvesting (OAI-PMH; rules in repository.harvest) --------------------------
+
+    def harvest(
+        self,
+        *,
+        from_: datetime | None,
+        until: datetime | None,
+        institutions: Collection[str] | None,
+        after: tuple[datetime, str] | None,
+        limit: int,
+        today: date,
+    ) -> list[HarvestItem]:
+        with self._read() as conn:
+            return sqlite_harvest.harvest(
+                conn, from_=from_, until=until, institutions=institutions, after=after, limit=limit, today=today
+            )
+
+    def harvest_count(
+        self, *, from_: datetime | None, until: datetime | None, institutions: Collection[str] | None, today: date
+    ) -> int:
+        with self._read() as conn:
+            return sqlite_harvest.count(conn, from_=from_, until=until, institutions=institutions, today=today)
+
+    def harvest_item(self, thesis_id: str, *, today: date) -> HarvestItem | None:
+        with self._read() as conn:
+            return sqlite_harvest.item(conn, thesis_id, today=today)
+
+    def institutions(self) -> list[str]:
+        return sqlite_harvest.institutions(self._conn)
+
+    def earliest_datestamp(self) -> datetime | None:
+        with self._read() as conn:
+            return sqlite_harvest.earliest(conn)
 
     # -- reports ----------------------------------------------------------------
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import zlib
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
@@ -33,6 +32,7 @@ from repository.search_models import (
     SearchSort,
     Snippet,
 )
+from repository.sqlite_rows import document_json
 from repository.text_analysis import WORD, analyse, analyse_by_spans, query_terms, stem
 
 COLUMNS = ("title", "abstract", "keywords", "people", "body")
@@ -91,7 +91,7 @@ def backfill(conn: sqlite3.Connection) -> None:
         "SELECT t.pk, t.metadata_json, d.data FROM thesis t JOIN document d ON d.thesis_pk = t.pk"
     )
     for pk, meta_json, blob in rows:
-        document = Document.model_validate_json(zlib.decompress(blob))
+        document = Document.model_validate_json(document_json(blob))
         insert(conn, pk, ThesisMetadata.model_validate_json(meta_json), document)
 
 
@@ -267,7 +267,7 @@ def _body_snippet(conn: sqlite3.Connection, pk: int, match: str, terms: list[fro
     ).fetchone()
     if row is None:
         return None
-    marked, text = row[0], json.loads(zlib.decompress(row[1]))["text"]
+    marked, text = row[0], json.loads(document_json(row[1]))["text"]
     term_of = _term_index(terms)
     hits: list[tuple[int, set[int]]] = []
     at, index = 0, 0
