@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from similarity.align import AlignParams
@@ -158,6 +158,11 @@ class Settings(BaseSettings):
     )
     api_host: str = Field("127.0.0.1", description="address `kratuve serve` listens on")
     api_port: int = Field(8000, ge=1, le=65535, description="port `kratuve serve` listens on")
+    secret_key: SecretStr | None = Field(
+        None,
+        description="key that signs browser sessions; set the same value on every API process (unset: a random "
+        "key is generated once and kept in <data_dir>)",
+    )
 
     @field_validator("public_base_url")
     @classmethod

@@ -120,6 +120,7 @@ class _Metrics:
                                  registry=self.registry)
         self.jobs = Gauge("kratuve_jobs", "jobs by state", ["state"], registry=self.registry)
         self.theses = Gauge("kratuve_theses", "theses in the repository", registry=self.registry)
+        self.queue = Gauge("kratuve_queue_depth", "tasks waiting in the broker (Redis only)", registry=self.registry)
 
 
 def create_app(settings: Settings | None = None, *, start_worker: bool | None = None) -> FastAPI:
@@ -280,6 +281,15 @@ def _with_routes(app: FastAPI, settings: Settings, metrics: _Metrics, keyed: Rat
             metrics.theses.set(app.state.repository.count())
         except Exception:  # noqa: BLE001 - a repository down shows in /readyz
             pass
+        if settings.broker_url.startswith(("redis://", "rediss://")):
+            try:
+                import redis
+
+                from api.worker.celery_app import QUEUE
+
+                metrics.queue.set(redis.Redis.from_url(settings.broker_url, socket_timeout=2).llen(QUEUE))
+            except Exception:  # noqa: BLE001 - a broker down shows in /readyz
+                pass
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     return app

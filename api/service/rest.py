@@ -219,9 +219,11 @@ def get_report_html(request: Request, principal: Caller, report_id: str) -> HTML
 @router.get("/reports/{report_id}.pdf", tags=["reports"], response_class=Response,
             responses={200: {"content": {"application/pdf": {}}}})
 def get_report_pdf(request: Request, principal: Caller, report_id: str) -> Response:
-    from similarity.report.pdf import render_pdf
-
     loaded = _report(request, principal, report_id)
+    try:
+        from similarity.report.pdf import render_pdf
+    except ImportError:  # the PDF export (weasyprint) is not installed here
+        raise HTTPException(501, "PDF export is not available on this server; use the .html report") from None
     return Response(render_pdf(loaded.report, loaded.submission_text), media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="kratuve-report-{report_id}.pdf"'})
 
