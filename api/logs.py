@@ -58,12 +58,16 @@ _STANDARD_ATTRS = frozenset(
 _HANDLER_NAME = "kratuve"
 
 
-def scrub(message: str) -> str:
-    """``message`` with credential-looking pieces masked and cut to :data:`MAX_MESSAGE_CHARS`."""
+def scrub(message: str, *, keep_end: bool = False) -> str:
+    """``message`` with credential-looking pieces masked and cut to :data:`MAX_MESSAGE_CHARS`
+    (``keep_end``: the end is kept, as in a traceback, whose last lines say what went wrong)."""
     for pattern, replacement in _SECRET_IN_MESSAGE:
         message = pattern.sub(replacement, message)
     if len(message) > MAX_MESSAGE_CHARS:
-        message = message[:MAX_MESSAGE_CHARS] + f"… [{len(message) - MAX_MESSAGE_CHARS} characters cut]"
+        cut = len(message) - MAX_MESSAGE_CHARS
+        if keep_end:
+            return f"[{cut} characters cut] …" + message[-MAX_MESSAGE_CHARS:]
+        message = message[:MAX_MESSAGE_CHARS] + f"… [{cut} characters cut]"
     return message
 
 
@@ -118,7 +122,7 @@ class JsonFormatter(logging.Formatter):
         entry.update(_ids(record))
         entry.update(_extras(record))
         if record.exc_info:
-            entry["exception"] = scrub(self.formatException(record.exc_info))
+            entry["exception"] = scrub(self.formatException(record.exc_info), keep_end=True)
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
@@ -130,7 +134,7 @@ class TextFormatter(logging.Formatter):
         ids = " ".join(f"{k.removesuffix('_id')}={v}" for k, v in _ids(record).items())
         line = f"{stamp} {record.levelname} {record.name}{f' [{ids}]' if ids else ''} {scrub(record.getMessage())}"
         if record.exc_info:
-            line += "\n" + scrub(self.formatException(record.exc_info))
+            line += "\n" + scrub(self.formatException(record.exc_info), keep_end=True)
         return line
 
 

@@ -9,6 +9,11 @@ import sys
 
 from api.cli.context import settings_from
 
+# Idle keep-alive connections are held longer than clients and proxies usually keep them
+# (uvicorn's 5 s default makes a client that reuses a connection the server just closed
+# see a reset under load).
+KEEP_ALIVE_S = 75
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("serve", help="run the web service (REST API, OAI-PMH, web pages)")
@@ -83,12 +88,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
             worker = subprocess.Popen([sys.executable, "-m", "api.cli", "worker"])
         try:
-            uvicorn.run("api.service.asgi:app", host=host, port=port, workers=args.workers, log_config=None)
+            uvicorn.run("api.service.asgi:app", host=host, port=port, workers=args.workers, log_config=None,
+                        timeout_keep_alive=KEEP_ALIVE_S)
         finally:
             if inline:
                 worker.terminate()
         return 0
-    uvicorn.run(create_app(settings, start_worker=inline), host=host, port=port, log_config=None)
+    uvicorn.run(create_app(settings, start_worker=inline), host=host, port=port, log_config=None,
+                timeout_keep_alive=KEEP_ALIVE_S)
     return 0
 
 
