@@ -148,21 +148,8 @@ class EmbeddedRepository:
         params = fingerprints.params
         vector_rows = _vector_rows(document, vectors)
         minhash_blobs(document, fingerprints)  # checks them; not stored since v5 (delete recomputes)
-        record = ThesisRecord(
-            id=new_id(),
-            sha256=document.sha256,
-            original_filename=original_filename,
-            size_bytes=size_bytes,
-            format=document.format,
-            language=document.language,
-            pages=len(document.pages),
-            characters=len(document.text),
-            passages=len(document.passages),
-            created_at=datetime.now(timezone.utc),
-            fingerprint_params_key=params.key(),
-            metadata=metadata,
-            supersedes=supersedes,
-        )
+        record = ThesisRecord.new(metadata, document, params.key(), created_at=datetime.now(timezone.utc),
+                                  original_filename=original_filename, size_bytes=size_bytes, supersedes=supersedes)
         search_row = sqlite_search.index_row(metadata, document)  # CPU work, before the lock
         doc_blob = encode_document(document)
         passage_keys = [(i, stored_band_key(key)) for i, key in fingerprints.band_keys()]

@@ -243,6 +243,28 @@ class ThesisRecord(BaseModel):
             raise ValueError("created_at must be timezone-aware (UTC)")
         return value.astimezone(timezone.utc)
 
+    @classmethod
+    def new(cls, metadata: ThesisMetadata, document: Any, params_key: str, *, created_at: datetime,
+            original_filename: str, size_bytes: int, supersedes: str | None = None) -> ThesisRecord:
+        """The record of a thesis about to be stored (with a new id), for every backend."""
+        from repository.ids import new_id
+
+        return cls(
+            id=new_id(),
+            sha256=document.sha256,
+            original_filename=original_filename,
+            size_bytes=size_bytes,
+            format=document.format,
+            language=document.language,
+            pages=len(document.pages),
+            characters=len(document.text),
+            passages=len(document.passages),
+            created_at=created_at,
+            fingerprint_params_key=params_key,
+            metadata=metadata,
+            supersedes=supersedes,
+        )
+
 
 class Candidate(BaseModel):
     """A stored thesis sharing LSH bands with a query.

@@ -212,21 +212,8 @@ class ElasticRepository:
     ) -> ThesisRecord:
         params = fingerprints.params
         vector_of = _vectors_by_passage(document, vectors)
-        record = ThesisRecord(
-            id=new_id(),
-            sha256=document.sha256,
-            original_filename=original_filename,
-            size_bytes=size_bytes,
-            format=document.format,
-            language=document.language,
-            pages=len(document.pages),
-            characters=len(document.text),
-            passages=len(document.passages),
-            created_at=datetime.now(timezone.utc),
-            fingerprint_params_key=params.key(),
-            metadata=metadata,
-            supersedes=supersedes,
-        )
+        record = ThesisRecord.new(metadata, document, params.key(), created_at=datetime.now(timezone.utc),
+                                  original_filename=original_filename, size_bytes=size_bytes, supersedes=supersedes)
         bands: dict[int, set[str]] = defaultdict(set)
         for passage_index, key in fingerprints.band_keys():
             bands[passage_index].add(str(key))
