@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from repository.models import DegreeLevel
 
 SearchSort = Literal["relevance", "year_desc", "year_asc"]
-FACETS = ("institution", "year", "degree", "language")
+FACETS = ("institution", "year", "degree", "language", "subject")
 
 
 class SearchFilters(BaseModel):
@@ -21,6 +21,7 @@ class SearchFilters(BaseModel):
     year: int | None = None
     degree: DegreeLevel | None = None
     language: str | None = None
+    subject: str | None = None
 
 
 class Snippet(BaseModel):

@@ -193,6 +193,7 @@ def _facet_values(meta: ThesisMetadata, doc_language: str) -> dict[str, list[str
         "year": [str(meta.year)] if meta.year is not None else [],
         "degree": [meta.degree.value] if meta.degree is not None else [],
         "language": list(dict.fromkeys(meta.languages or [doc_language])),
+        "subject": list(dict.fromkeys(meta.subjects)),
     }
 
 
@@ -202,12 +203,13 @@ def _matches(values: dict[str, list[str]], filters: SearchFilters) -> bool:
         "year": None if filters.year is None else str(filters.year),
         "degree": None if filters.degree is None else filters.degree.value,
         "language": None if filters.language is None else filters.language.lower(),
+        "subject": filters.subject,
     }
     for name, value in wanted.items():
         if value is None:
             continue
         have = values[name]
-        if name == "institution":
+        if name in ("institution", "subject"):
             if value.casefold() not in {v.casefold() for v in have}:
                 return False
         elif value not in have:

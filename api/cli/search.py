@@ -20,6 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--year", type=int, help="only this year")
     p.add_argument("--degree", choices=DEGREES, help="only this degree level")
     p.add_argument("--language", help="only theses in this language (lv, en, ...)")
+    p.add_argument("--subject", help="only theses with this subject")
     p.add_argument("--sort", choices=SORTS, default="relevance")
     p.add_argument("--page", type=int, default=1)
     p.add_argument("--per-page", type=int, default=10)
@@ -38,7 +39,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     settings = settings_from(args)
     filters = SearchFilters(
-        institution=args.institution, year=args.year, degree=args.degree, language=args.language
+        institution=args.institution, year=args.year, degree=args.degree, language=args.language,
+        subject=args.subject
     )
     repo = open_repository(settings)
     try:

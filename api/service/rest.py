@@ -240,11 +240,12 @@ def search(request: Request, principal: Caller, q: Annotated[str, Query(max_leng
            year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
            degree: DegreeLevel | None = None,
            language: Annotated[str | None, Query(max_length=8)] = None,
+           subject: Annotated[str | None, Query(max_length=200)] = None,
            sort: Literal["relevance", "year_desc", "year_asc"] = "relevance",
            page: Annotated[int, Query(ge=1, le=1000)] = 1,
            per_page: Annotated[int, Query(ge=1, le=100)] = 20) -> SearchResults:
     del principal  # anyone may search; a key given must still be valid
-    filters = SearchFilters(institution=institution, year=year, degree=degree, language=language)
+    filters = SearchFilters(institution=institution, year=year, degree=degree, language=language, subject=subject)
     return request.app.state.repository.search(q, filters=filters, sort=sort, page=page, per_page=per_page,
                                                today=datetime.now(UTC).date())
 

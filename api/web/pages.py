@@ -154,6 +154,7 @@ def search(request: Request) -> Response:
         year=_int(q.get("year")),
         degree=degree,
         language=q.get("language") or None,
+        subject=q.get("subject") or None,
     )
     sort = q.get("sort") if q.get("sort") in ("relevance", "year_desc", "year_asc") else "relevance"
     page = max(_int(q.get("page"), 1) or 1, 1)

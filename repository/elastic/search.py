@@ -34,7 +34,8 @@ FIELDS: dict[str, tuple[float, tuple[str, ...]]] = {
 SNIPPET_FIELDS = ("title", "title_en", "abstract_lv", "abstract_en", "keywords", "body")
 _PRE, _POST = "\x01", "\x02"
 _BODY_FRAGMENT_CHARS = 220
-_FACET_FIELDS = {"institution": "institution", "year": "year", "degree": "degree", "language": "language"}
+_FACET_FIELDS = {"institution": "institution", "year": "year", "degree": "degree", "language": "language",
+                 "subject": "subject"}
 
 
 def search_fields(metadata: ThesisMetadata, document: Document) -> dict[str, Any]:
@@ -54,6 +55,7 @@ def search_fields(metadata: ThesisMetadata, document: Document) -> dict[str, Any
         "year": m.year,
         "degree": m.degree.value if m.degree is not None else None,
         "language": list(dict.fromkeys(m.languages or [document.language])),
+        "subject": list(dict.fromkeys(m.subjects)),
     }
 
 
@@ -101,6 +103,8 @@ def build_request(
         filter_.append({"term": {"degree": filters.degree.value}})
     if filters.language is not None:
         filter_.append({"term": {"language": filters.language.lower()}})
+    if filters.subject is not None:
+        filter_.append({"term": {"subject.lower": filters.subject.lower()}})
     body: dict[str, Any] = {
         "query": {
             "bool": {

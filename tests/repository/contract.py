@@ -356,8 +356,10 @@ def test_search_access_rules(repo):
 
 
 def test_search_facets_filters_sorting_paging(repo):
-    a = add_meta(repo, DIGITAL, "a", title="A", institution="LU", year=2021, degree="master", languages=["lv"])
-    b = add_meta(repo, DIGITAL, "b", title="B", institution="RTU", year=2023, degree="bachelor", languages=["lv", "en"])
+    a = add_meta(repo, DIGITAL, "a", title="A", institution="LU", year=2021, degree="master", languages=["lv"],
+                 subjects=["Izglītība"])
+    b = add_meta(repo, DIGITAL, "b", title="B", institution="RTU", year=2023, degree="bachelor", languages=["lv", "en"],
+                 subjects=["Izglītība", "Informātika"])
     c = add_meta(repo, DIGITAL, "c", title="C", institution="LU", year=2022, degree="master", languages=["lv"])
     results = repo.search("studenti", today=TODAY)
     assert results.total == 3
@@ -367,6 +369,7 @@ def test_search_facets_filters_sorting_paging(repo):
         "year": {"2021": 1, "2022": 1, "2023": 1},
         "degree": {"master": 2, "bachelor": 1},
         "language": {"lv": 3, "en": 1},
+        "subject": {"Izglītība": 2, "Informātika": 1},
     }
     from repository.search_models import SearchFilters
 
@@ -375,6 +378,8 @@ def test_search_facets_filters_sorting_paging(repo):
     assert ids(repo.search("studenti", filters=SearchFilters(year=2023), today=TODAY)) == [b.id]
     assert ids(repo.search("studenti", filters=SearchFilters(degree="bachelor"), today=TODAY)) == [b.id]
     assert ids(repo.search("studenti", filters=SearchFilters(language="en"), today=TODAY)) == [b.id]
+    assert ids(repo.search("studenti", filters=SearchFilters(subject="informātika"), today=TODAY)) == [b.id]
+    assert set(ids(repo.search("studenti", filters=SearchFilters(subject="Izglītība"), today=TODAY))) == {a.id, b.id}
     assert ids(repo.search("studenti", sort="year_desc", today=TODAY)) == [b.id, c.id, a.id]
     assert ids(repo.search("studenti", sort="year_asc", today=TODAY)) == [a.id, c.id, b.id]
     page2 = repo.search("studenti", sort="year_asc", page=2, per_page=2, today=TODAY)

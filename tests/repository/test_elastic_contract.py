@@ -444,7 +444,7 @@ def test_search_request_filters_access_by_date_and_reads_the_answer(standin, rep
     assert json.dumps(replaced).count("next_access") == 2 and "next_embargo_until" in json.dumps(replaced)
     assert request["from"] == 10 and request["size"] == 10 and request["track_total_hits"] is True
     assert request["sort"][0] == {"year": {"order": "desc", "missing": "_last"}}
-    assert set(request["aggs"]) == {"institution", "year", "degree", "language"}
+    assert set(request["aggs"]) == {"institution", "year", "degree", "language", "subject"}
 
     assert results.total == 11 and results.page == 2
     (got,) = results.hits
@@ -456,6 +456,7 @@ def test_search_request_filters_access_by_date_and_reads_the_answer(standin, rep
     assert [by_field["title"].text[a:b] for a, b in by_field["title"].highlights] == ["Digitalizācija"]
     assert {f: [(c.value, c.count) for c in v] for f, v in results.facets.items()} == {
         "institution": [("LU", 1)], "year": [("2023", 1)], "degree": [("master", 1)], "language": [("en", 1), ("lv", 1)],
+        "subject": [],
     }
 
 
