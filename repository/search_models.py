@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from repository.models import DegreeLevel
+from repository.models import DegreeLevel, ThesisMetadata
 
 SearchSort = Literal["relevance", "year_desc", "year_asc"]
 FACETS = ("institution", "year", "degree", "language", "subject")
@@ -44,6 +44,13 @@ class SearchHit(BaseModel):
     licence: str | None = None
     score: float = Field(description="relevance, higher is better (0 without a query)")
     snippets: list[Snippet] = Field(default_factory=list)
+
+    @classmethod
+    def of(cls, thesis_id: str, meta: ThesisMetadata, score: float, snippets: list[Snippet]) -> SearchHit:
+        """A hit for a stored thesis's metadata (both backends)."""
+        return cls(thesis_id=thesis_id, title=meta.title, title_en=meta.title_en, authors=meta.author_names,
+                   institution=meta.institution, year=meta.year, degree=meta.degree, languages=meta.languages,
+                   licence=meta.licence, score=round(score, 6), snippets=snippets)
 
 
 class FacetCount(BaseModel):

@@ -245,19 +245,7 @@ def _hit(
         body = _body_snippet(conn, pk, fts_query_of(terms), terms)
         if body is not None:
             snippets.append(Snippet(field="body", **body))
-    return SearchHit(
-        thesis_id=thesis_id,
-        title=meta.title,
-        title_en=meta.title_en,
-        authors=meta.author_names,
-        institution=meta.institution,
-        year=meta.year,
-        degree=meta.degree,
-        languages=meta.languages,
-        licence=meta.licence,
-        score=round(score, 6),
-        snippets=snippets,
-    )
+    return SearchHit.of(thesis_id, meta, score, snippets)
 
 
 def _body_snippet(conn: sqlite3.Connection, pk: int, match: str, terms: list[frozenset[str]]) -> dict[str, Any] | None:

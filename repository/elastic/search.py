@@ -154,18 +154,11 @@ def results_from(
         record = ThesisRecord.model_validate(hit["_source"]["record"])
         meta = record.metadata
         hits.append(
-            SearchHit(
-                thesis_id=record.id,
-                title=meta.title,
-                title_en=meta.title_en,
-                authors=meta.author_names,
-                institution=meta.institution,
-                year=meta.year,
-                degree=meta.degree,
-                languages=meta.languages,
-                licence=meta.licence,
-                score=round(float(hit.get("_score") or 0.0), 6) if has_words else 0.0,
-                snippets=snippets_of(hit.get("highlight") or {}) if has_words else [],
+            SearchHit.of(
+                record.id,
+                meta,
+                float(hit.get("_score") or 0.0) if has_words else 0.0,
+                snippets_of(hit.get("highlight") or {}) if has_words else [],
             )
         )
     aggs = response.get("aggregations") or {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import DEMO, make_service
+from service_support import DEMO, make_service
 
 UDHR_LV = (DEMO / "udhr.lv.txt").read_bytes()
 UDHR_EN = (DEMO / "udhr.en.txt").read_bytes()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from conftest import DEMO
+from service_support import DEMO
 
 from api.settings import Settings
 

@@ -6,7 +6,7 @@ import json
 
 from fastapi.testclient import TestClient
 
-from conftest import DEMO
+from service_support import DEMO
 from test_workers_redis import pytestmark, redis_url  # noqa: F401 - the real Redis fixture (skips without it)
 
 from api.settings import Settings

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import make_service
+from service_support import make_service
 
 
 def test_anonymous_callers_are_limited_per_address(tmp_path):

@@ -12,7 +12,7 @@ import secrets
 
 import pytest
 
-from conftest import DEMO, make_service
+from service_support import DEMO, make_service
 
 ROLES = ("public", "lu_sub", "lu_exam", "rtu_sub", "rtu_exam", "lu_admin", "admin")
 

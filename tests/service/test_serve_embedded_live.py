@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import DEMO
+from service_support import DEMO
 
 ROOT = Path(__file__).resolve().parents[2]
 

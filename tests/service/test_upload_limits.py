@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import make_service
+from service_support import make_service
 
 
 def test_chunked_upload_is_refused(tmp_path):
