@@ -73,6 +73,24 @@ def _side(document: Document, start: int, end: int) -> MatchSide:
     return MatchSide(start=start, end=end, page=document.page_at(start), text=document.text[start:end])
 
 
+def tally(groups: list[tuple[SourceRef, list[Match]]], exclusions: Exclusions, total: int
+          ) -> tuple[list[SourceSummary], float]:
+    """Source shares and the similarity index of the matches (grouped by source) that count
+    under ``exclusions``; ``total``: the submission's characters. Sources without matches are left out."""
+    total = max(total, 1)
+    summaries = []
+    for source, own in groups:
+        if not own:
+            continue
+        chars = covered_characters([(m.submission.start, m.submission.end) for m in own if counts(m, exclusions)])
+        summaries.append(SourceSummary(source=source, share=round(100.0 * chars / total, 2), characters=chars,
+                                       matches=len(own)))
+    summaries.sort(key=lambda s: (-s.characters, s.source.id))
+    every = [m for _, own in groups for m in own]
+    index = covered_characters([(m.submission.start, m.submission.end) for m in every if counts(m, exclusions)])
+    return summaries, round(100.0 * index / total, 2)
+
+
 def build_report(
     submission: Document,
     aligned: list[SourceAlignment],
@@ -83,11 +101,10 @@ def build_report(
 ) -> Report:
     exclusions = exclusions or Exclusions()
     excluded = set(exclusions.excluded_sources)
-    total = max(len(submission.text), 1)
     quotes = [(q.start, q.end) for q in submission.quotations]
     bibliography = [(s.start, s.end) for s in submission.sections if s.kind == "bibliography"]
     matches: list[Match] = []
-    summaries: list[SourceSummary] = []
+    groups: list[tuple[SourceRef, list[Match]]] = []
     for item in aligned:
         if item.source.id in excluded:
             continue
@@ -110,23 +127,12 @@ def build_report(
                     in_bibliography=_inside_share(*a.susp_chars, bibliography) >= MOSTLY_INSIDE,
                 )
             )
-        if not own:
-            continue
-        chars = covered_characters([(m.submission.start, m.submission.end) for m in own if counts(m, exclusions)])
-        summaries.append(
-            SourceSummary(
-                source=item.source,
-                share=round(100.0 * chars / total, 2),
-                characters=chars,
-                matches=len(own),
-            )
-        )
+        groups.append((item.source, own))
         matches.extend(own)
     matches.sort(key=lambda m: (m.submission.start, m.source_id))
     for n, m in enumerate(matches, start=1):
         m.id = n
-    summaries.sort(key=lambda s: (-s.characters, s.source.id))
-    index = covered_characters([(m.submission.start, m.submission.end) for m in matches if counts(m, exclusions)])
+    summaries, index = tally(groups, exclusions, len(submission.text))
     return Report(
         created_at=datetime.now(timezone.utc),
         submission=SubmissionInfo(
@@ -137,7 +143,7 @@ def build_report(
             pages=max(len(submission.pages), 1),
             language=submission.language,
         ),
-        similarity_index=round(100.0 * index / total, 2),
+        similarity_index=index,
         sources=summaries,
         matches=matches,
         flags=submission.flags,

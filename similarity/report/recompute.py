@@ -15,8 +15,8 @@ lowered below the report's own.
 
 from __future__ import annotations
 
-from similarity.report.builder import counts, covered_characters
-from similarity.report.model import Exclusions, Match, Report, SourceSummary
+from similarity.report.builder import tally
+from similarity.report.model import Exclusions, Match, Report
 
 
 def effective_exclusions(report: Report, exclusions: Exclusions) -> Exclusions:
@@ -42,30 +42,15 @@ def apply_exclusions(report: Report, exclusions: Exclusions) -> Report:
     sorted as the builder sorts them (most characters first).
     """
     exclusions = effective_exclusions(report, exclusions)
-    total = max(report.submission.characters, 1)
     matches = [m for m in report.matches if kept(m, exclusions)]
     by_source: dict[str, list[Match]] = {}
     for m in matches:
         by_source.setdefault(m.source_id, []).append(m)
-    summaries = []
-    for summary in report.sources:
-        own = by_source.get(summary.source.id)
-        if not own:
-            continue
-        chars = covered_characters([(m.submission.start, m.submission.end) for m in own if counts(m, exclusions)])
-        summaries.append(
-            SourceSummary(
-                source=summary.source,
-                share=round(100.0 * chars / total, 2),
-                characters=chars,
-                matches=len(own),
-            )
-        )
-    summaries.sort(key=lambda s: (-s.characters, s.source.id))
-    index = covered_characters([(m.submission.start, m.submission.end) for m in matches if counts(m, exclusions)])
+    groups = [(summary.source, by_source.get(summary.source.id, [])) for summary in report.sources]
+    summaries, index = tally(groups, exclusions, report.submission.characters)
     return report.model_copy(
         update={
-            "similarity_index": round(100.0 * index / total, 2),
+            "similarity_index": index,
             "sources": summaries,
             "matches": [m.model_copy() for m in matches],
             "exclusions": exclusions,
