@@ -30,7 +30,21 @@ class _Matrix:
     scale: np.ndarray  # (n,) float32
     thesis_pk: np.ndarray  # (n,) int64
     passage_index: np.ndarray  # (n,) int64
-    language: np.ndarray  # (n,) str: the passage's language
+    language: np.ndarray  # (n,) int16: index into ``language_names``
+    language_names: tuple[str, ...] = ()
+
+    def language_mask(self, languages: set[str]) -> np.ndarray:
+        codes = [k for k, name in enumerate(self.language_names) if name in languages]
+        return np.isin(self.language, np.asarray(codes, dtype=np.int16))
+
+    @classmethod
+    def of(cls, q: np.ndarray, scale: np.ndarray, thesis_pk: np.ndarray, passage_index: np.ndarray,
+           languages: list[str], version: tuple[int, int] = (0, 0)) -> _Matrix:
+        """A matrix from plain arrays and one language name per row (tests and benchmarks)."""
+        names = tuple(sorted(set(languages)))
+        code = {name: k for k, name in enumerate(names)}
+        return cls(version, q, scale, thesis_pk, passage_index,
+                   np.fromiter((code[x] for x in languages), dtype=np.int16, count=len(languages)), names)
 
 
 class VectorCache:
@@ -43,21 +57,36 @@ class VectorCache:
         cached = self._matrices.get(model_key)
         if cached is not None and cached.version == version:
             return cached
-        rows = conn.execute(
+        # Streamed into arrays sized up front (the caller's read transaction keeps the count
+        # valid): a list of row tuples would hold several times the vectors' own size at once.
+        self._matrices.pop(model_key, None)  # the old copy goes before the new one is built
+        n = conn.execute("SELECT count(*) FROM passage_vector WHERE model_key = ?", (model_key,)).fetchone()[0]
+        q = np.empty((n, dim), dtype=np.int8)
+        scale = np.empty(n, dtype=np.float32)
+        thesis_pk = np.empty(n, dtype=np.int64)
+        passage_index = np.empty(n, dtype=np.int64)
+        language = np.empty(n, dtype=np.int16)
+        names: dict[str, int] = {}
+        cursor = conn.execute(
             "SELECT p.thesis_pk, p.idx, v.scale, v.vec, p.language FROM passage_vector v JOIN passage p ON p.pk = v.passage_pk"
             " WHERE v.model_key = ? ORDER BY v.passage_pk",
             (model_key,),
-        ).fetchall()
-        n = len(rows)
-        q = np.frombuffer(b"".join(r[3] for r in rows), dtype=np.int8).reshape(n, dim) if n else np.zeros((0, dim), np.int8)
-        m = _Matrix(
-            version=version,
-            q=q,
-            scale=np.fromiter((r[2] for r in rows), dtype=np.float32, count=n),
-            thesis_pk=np.fromiter((r[0] for r in rows), dtype=np.int64, count=n),
-            passage_index=np.fromiter((r[1] for r in rows), dtype=np.int64, count=n),
-            language=np.array([r[4] for r in rows], dtype=object),
         )
+        at = 0
+        while batch := cursor.fetchmany(8192):
+            end = at + len(batch)
+            if end > n:
+                raise RuntimeError("passage vectors changed while they were being read")
+            q[at:end] = np.frombuffer(b"".join(r[3] for r in batch), dtype=np.int8).reshape(len(batch), dim)
+            scale[at:end] = [r[2] for r in batch]
+            thesis_pk[at:end] = [r[0] for r in batch]
+            passage_index[at:end] = [r[1] for r in batch]
+            language[at:end] = [names.setdefault(r[4], len(names)) for r in batch]
+            at = end
+        if at != n:
+            raise RuntimeError("passage vectors changed while they were being read")
+        m = _Matrix(version, q, scale, thesis_pk, passage_index, language,
+                    tuple(sorted(names, key=names.__getitem__)))
         self._matrices = {model_key: m}  # one model at a time is plenty
         return m
 
@@ -70,7 +99,7 @@ def search(
     min_score: float,
     excluded_pks: set[int],
     languages: set[str] | None = None,
-    chunk_rows: int = 65536,
+    chunk_rows: int = 16384,
 ) -> list[VectorHit]:
     """The ``k`` best stored passages per query with cosine >= ``min_score``
     (only passages in ``languages``, when given)."""
@@ -84,7 +113,7 @@ def search(
     if excluded_pks:
         keep = ~np.isin(m.thesis_pk, np.fromiter(excluded_pks, dtype=np.int64))
     if languages is not None:
-        in_language = np.isin(m.language, list(languages))
+        in_language = m.language_mask(languages)
         keep = in_language if keep is None else keep & in_language
     # only the rows that may be returned are scored (a language with no passages costs nothing)
     rows = None if keep is None else np.flatnonzero(keep)

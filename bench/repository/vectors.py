@@ -84,10 +84,8 @@ def build_exact(base: np.ndarray, tmp: Path) -> tuple[Callable, Callable, int]:
 
     q8, scale = quantize(base)
     n = len(base)
-    m = _Matrix(
-        version=(0, 0), q=q8, scale=scale.astype(np.float32), thesis_pk=np.arange(n, dtype=np.int64),
-        passage_index=np.zeros(n, dtype=np.int64), language=np.array(["lv"] * n, dtype=object),
-    )
+    m = _Matrix.of(q8, scale.astype(np.float32), np.arange(n, dtype=np.int64), np.zeros(n, dtype=np.int64),
+                   ["lv"] * n)
 
     def one(v: np.ndarray) -> list[int]:
         hits = search(m, v[None, :], k=K, min_score=-1.0, excluded_pks=set())
