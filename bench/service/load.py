@@ -10,7 +10,8 @@
 the next. After ``--seconds`` the load stops and every accepted submission is
 followed until it is done or failed (``--drain`` seconds at most); one still queued or
 running then, or whose job disappeared, counts as lost. Prints p50/p95 latencies per
-operation, error counts and throughput as JSON (``--out`` also writes it to a file).
+operation, error counts and throughput as JSON (``--out`` also writes it to a file);
+with ``--watch-pid`` (repeatable) also the peak resident memory of those server processes.
 Rate limits apply: raise ``KRATUVE_PUBLIC_RATE_LIMIT_PER_MINUTE`` and
 ``KRATUVE_RATE_LIMIT_PER_MINUTE`` on the server (or set them to 0) for a load test.
 """
@@ -22,6 +23,7 @@ import asyncio
 import json
 import random
 import statistics
+import threading
 import time
 from pathlib import Path
 
@@ -143,6 +145,37 @@ async def main_async(args: argparse.Namespace) -> dict:
     }
 
 
+class RssWatcher(threading.Thread):
+    """Peak and last resident memory of some processes (each with its children), every 0.5 s."""
+
+    def __init__(self, pids: list[int]) -> None:
+        super().__init__(daemon=True)
+        self.pids = pids
+        self.stop = threading.Event()
+        self.peak: dict[int, int] = {}
+        self.last: dict[int, int] = {}
+
+    def run(self) -> None:
+        if not self.pids:
+            return
+        import psutil
+
+        while not self.stop.is_set():
+            for pid in self.pids:
+                try:
+                    proc = psutil.Process(pid)
+                    rss = proc.memory_info().rss + sum(c.memory_info().rss for c in proc.children(recursive=True))
+                except psutil.Error:
+                    continue
+                self.peak[pid] = max(self.peak.get(pid, 0), rss)
+                self.last[pid] = rss
+            self.stop.wait(0.5)
+
+    def summary(self) -> dict[str, dict[str, float]]:
+        return {str(pid): {"peak": round(self.peak.get(pid, 0) / 2**20, 1),
+                           "end": round(self.last.get(pid, 0) / 2**20, 1)} for pid in self.pids}
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--url", default="http://127.0.0.1:8000")
@@ -153,8 +186,19 @@ def main() -> int:
     p.add_argument("--submitters", type=int, default=10)
     p.add_argument("--drain", type=float, default=600, help="seconds to wait for accepted jobs after the load")
     p.add_argument("--out", type=Path, help="also write the JSON result here")
+    p.add_argument("--watch-pid", type=int, action="append", default=[], metavar="PID",
+                   help="sample this server process's resident memory (with its children) during the run; "
+                        "repeat for the API and the worker")
     args = p.parse_args()
-    result = asyncio.run(main_async(args))
+    watcher = RssWatcher(args.watch_pid)
+    watcher.start()
+    try:
+        result = asyncio.run(main_async(args))
+    finally:
+        watcher.stop.set()
+        watcher.join()
+    if args.watch_pid:
+        result["server_rss_mb"] = watcher.summary()
     text = json.dumps(result, indent=2, ensure_ascii=False)
     print(text)
     if args.out:
