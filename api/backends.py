@@ -30,7 +30,7 @@ def open_repository(settings: Settings) -> ClosableRepository:
         return ElasticRepository.from_settings(settings.elasticsearch)
     from repository.embedded import EmbeddedRepository
 
-    return EmbeddedRepository(settings.data_dir)
+    return EmbeddedRepository(settings.repository_path)
 
 
 def require_embedded(settings: Settings, what: str) -> None:

@@ -47,7 +47,7 @@ _SECRET_IN_MESSAGE = [
         re.compile(r"(?i)\b(x-api-key|api[_-]?key|password|passwd|secret|token)(\"?\s*[:=]\s*\"?)[^\s\"',;&]+"),
         r"\1\2" + REDACTED,
     ),
-    (re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s:@]+:[^/\s@]+@"), r"\1" + REDACTED + "@"),
+    (re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s:@]*:[^/\s@]+@"), r"\1" + REDACTED + "@"),
 ]
 
 # Attributes every LogRecord has; anything else on a record came from ``extra=``.

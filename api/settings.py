@@ -26,7 +26,16 @@ class Settings(BaseSettings):
         env_prefix="KRATUVE_", env_nested_delimiter="__", env_file=".env", extra="ignore"
     )
 
-    data_dir: Path = Field(Path("./kratuve-data"), description="where the embedded repository lives")
+    data_dir: Path = Field(
+        Path("./kratuve-data"),
+        description="this machine's data folder: the embedded repository (unless repository_dir is set), the "
+        "SQLite service store and its kept uploads (unless service_store_url is set), the session key",
+    )
+    repository_dir: Path | None = Field(
+        None,
+        description="where the embedded repository lives (unset: data_dir); set it when data_dir differs "
+        "between machines but the embedded repository is one shared folder",
+    )
     max_file_mb: int = Field(200, ge=1, description="largest file accepted, in MB")
     max_pages: int = Field(2000, ge=1, description="most pages read from one file")
     extract_timeout_s: float = Field(
@@ -151,10 +160,24 @@ class Settings(BaseSettings):
     webhook_max_retries: int = Field(8, ge=0, description="webhook delivery retries before giving up")
     webhook_backoff_s: float = Field(10.0, gt=0, description="first webhook retry delay in seconds, doubled each time")
     rate_limit_per_minute: int = Field(
-        120, ge=0, description="requests per minute per API key (0: no limit), per API process"
+        120, ge=0, description="requests per minute per API key (0: no limit); see rate_limit_store"
     )
     public_rate_limit_per_minute: int = Field(
-        600, ge=0, description="requests per minute per client address without a key (0: no limit), per API process"
+        600, ge=0, description="requests per minute per client address without a key (0: no limit); see "
+        "rate_limit_store"
+    )
+    rate_limit_store: Literal["auto", "memory", "redis"] = Field(
+        "auto",
+        description="where the rate-limit buckets live: 'memory' (each API process counts on its own, so the "
+        "limit is per process), 'redis' (in the broker's Redis, shared by every API process on every machine), "
+        "'auto' (redis when broker_url is a Redis URL, else memory)",
+    )
+    service_store_url: SecretStr | None = Field(
+        None,
+        description="the service store (institutions, API keys, jobs, kept uploads, webhook deliveries): unset: "
+        "SQLite in <data_dir> (API and workers on one machine); 'postgresql://user:password@host:5432/db': "
+        "a PostgreSQL database that API processes and workers on several machines share (needs the "
+        "'postgres' extra: pip install 'kratuve[postgres]')",
     )
     api_host: str = Field("127.0.0.1", description="address `kratuve serve` listens on")
     api_port: int = Field(8000, ge=1, le=65535, description="port `kratuve serve` listens on")
@@ -163,6 +186,20 @@ class Settings(BaseSettings):
         description="key that signs browser sessions; set the same value on every API process (unset: a random "
         "key is generated once and kept in <data_dir>)",
     )
+
+    @field_validator("service_store_url")
+    @classmethod
+    def _store_url(cls, value: SecretStr | None) -> SecretStr | None:
+        # Only blank -> unset here: a refused value would be echoed, password and all, in the
+        # validation error; open_service_store checks the scheme without showing the URL.
+        if value is None or not value.get_secret_value().strip():
+            return None
+        return value
+
+    @property
+    def repository_path(self) -> Path:
+        """The embedded repository's folder: ``repository_dir``, else ``data_dir``."""
+        return self.repository_dir if self.repository_dir is not None else self.data_dir
 
     @field_validator("public_base_url")
     @classmethod

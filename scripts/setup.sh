@@ -26,10 +26,11 @@ apt_install() {
 # Pango (WeasyPrint draws the PDF report with it).
 SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-lav tesseract-ocr-eng poppler-utils fonts-dejavu-core
   libpango-1.0-0 libpangoft2-1.0-0)
-# Test tools: Redis (the production broker, run for real by the tests), Chromium and its driver
-# (browser tests), docker-compose 1.29 (validates deploy/compose.yaml without an engine).
+# Test tools: Redis (the production broker, run for real by the tests), PostgreSQL (the several-machine
+# service store, run for real by the tests), Chromium and its driver (browser tests), docker-compose 1.29
+# (validates deploy/compose.yaml without an engine).
 if [ "$dev" -eq 1 ]; then
-  SYSTEM_PACKAGES+=(redis-server chromium chromium-driver docker-compose)
+  SYSTEM_PACKAGES+=(redis-server postgresql chromium chromium-driver docker-compose)
 fi
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do

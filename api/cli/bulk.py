@@ -70,7 +70,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     if not _embedded(settings, "kratuve backup"):
         return EXIT_BAD_INPUT
     try:
-        manifest = backup(settings.data_dir, args.dir)
+        manifest = backup(settings.repository_path, args.dir)
     except (BackupError, OSError) as exc:
         print(f"backup failed: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -86,11 +86,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if not _embedded(settings, "kratuve restore"):
         return EXIT_BAD_INPUT
     try:
-        manifest = restore(args.dir, settings.data_dir, force=args.force)
+        manifest = restore(args.dir, settings.repository_path, force=args.force)
     except (BackupError, OSError) as exc:
         print(f"restore refused: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(f"Restored {manifest['counts'].get('thesis', 0)} theses into {settings.data_dir.resolve()}"
+    print(f"Restored {manifest['counts'].get('thesis', 0)} theses into {settings.repository_path.resolve()}"
           f" (backup of {manifest['created_at']})")
     return 0
 

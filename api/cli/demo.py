@@ -39,7 +39,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         outcome = checker.add(f, metadata_for(f, ns, meta))
         if outcome.status != "added":
             print(f"{f.name}: {outcome.status}: {outcome.reason}")
-    print(f"Demo repository: {checker.repository.count()} theses in {settings.data_dir.resolve()}")
+    print(f"Demo repository: {checker.repository.count()} theses in {settings.repository_path.resolve()}")
     print(f"Submission: {corpus.submission.resolve()} "
           f"(copied text inserted: {100 * corpus.copied_characters / corpus.submission_characters:.1f}% of its characters)")
     document = checker.ingest(corpus.submission)

@@ -66,12 +66,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _env(settings) -> None:
     """Child processes (workers, uvicorn) read the same settings."""
     os.environ["KRATUVE_DATA_DIR"] = str(settings.data_dir.resolve())
+    if settings.repository_dir is not None:
+        os.environ["KRATUVE_REPOSITORY_DIR"] = str(settings.repository_dir.resolve())
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from api.logs import configure_logging
+    from api.logs import configure_logging, scrub
     from api.service.app import create_app
 
     settings = settings_from(args)
@@ -80,7 +82,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     inline = (not settings.broker_url) if args.inline is None else args.inline
     host, port = args.host or settings.api_host, args.port or settings.api_port
     print(f"Krātuve serving on http://{host}:{port} (data: {settings.data_dir}; "
-          f"broker: {settings.broker_url or 'files, no server'}; inline worker: {'yes' if inline else 'no'})",
+          f"broker: {scrub(settings.broker_url) or 'files, no server'}; inline worker: {'yes' if inline else 'no'})",
           flush=True)
     if args.workers > 1:
         if inline:
@@ -160,9 +162,9 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
 
 
 def _store(args):
-    from api.service.store import ServiceStore
+    from api.service.store import open_service_store
 
-    return ServiceStore(settings_from(args).data_dir)
+    return open_service_store(settings_from(args))
 
 
 def cmd_institution_add(args: argparse.Namespace) -> int:

@@ -21,8 +21,8 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.logs import log_context
-from api.service.ratelimit import RateLimiter
-from api.service.store import ServiceStore
+from api.service.ratelimit import Limiter, make_rate_limiter
+from api.service.store import open_service_store
 from api.settings import Settings
 
 log = logging.getLogger("kratuve.api")
@@ -135,14 +135,14 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
         "Authenticate with `Authorization: Bearer <API key>` (or `X-API-Key`).",
     )
     app.state.settings = settings
-    app.state.store = ServiceStore(settings.data_dir)
+    app.state.store = open_service_store(settings)
     app.state.repository = _repository(settings)
     app.state.enqueue = _enqueuer(settings)
     app.state.session_principal = None
     metrics = app.state.metrics = _Metrics()
     app.add_middleware(BodyLimit, limit=settings.max_file_mb * 1024 * 1024 + 1024 * 1024, paths=UPLOAD_PATHS)
-    keyed = RateLimiter(settings.rate_limit_per_minute)
-    anonymous = RateLimiter(settings.public_rate_limit_per_minute)
+    keyed = make_rate_limiter(settings, settings.rate_limit_per_minute, name="key")
+    anonymous = make_rate_limiter(settings, settings.public_rate_limit_per_minute, name="public")
 
     from api.service.rest import router as rest_router
 
@@ -189,7 +189,7 @@ def _lifespan(settings: Settings, start_worker: bool | None):
     return lifespan
 
 
-def _with_routes(app: FastAPI, settings: Settings, metrics: _Metrics, keyed: RateLimiter, anonymous: RateLimiter,
+def _with_routes(app: FastAPI, settings: Settings, metrics: _Metrics, keyed: Limiter, anonymous: Limiter,
                  start_worker: bool | None) -> FastAPI:
     @app.middleware("http")
     async def _guard(request: Request, call_next):

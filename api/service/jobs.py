@@ -4,7 +4,6 @@ the job id is sent to the workers (``kratuve.process_job``)."""
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +30,10 @@ def submit(app_state: Any, principal: Principal, *, upload_path: Path, filename:
            webhook_url: str | None) -> Job:
     """Queue a thesis (``check_only=False``: checked, then stored) or a draft (checked only).
 
-    The caller may delete ``upload_path`` afterwards: the file is copied into
-    ``<data_dir>/uploads/<sha256><suffix>``. A second submission of the same file
-    while the first is unfinished returns the first job.
+    The caller may delete ``upload_path`` afterwards: the service store keeps the file
+    by its checksum (``<data_dir>/uploads/<sha256><suffix>`` with SQLite, in the database
+    with PostgreSQL, so a worker on another machine reads it). A second submission of
+    the same file while the first is unfinished returns the first job.
     """
     if principal.role not in ("submitter", "admin"):
         raise HTTPException(403, "only submitters and administrators submit theses")
@@ -46,19 +46,12 @@ def submit(app_state: Any, principal: Principal, *, upload_path: Path, filename:
         institution = metadata.institution or institution
     elif not check_only:
         raise HTTPException(422, "metadata (at least a title) is needed to store a thesis")
-    settings = app_state.settings
-    uploads = Path(settings.data_dir) / "uploads"
-    uploads.mkdir(parents=True, exist_ok=True)
     digest = _sha256(upload_path)
     suffix = Path(filename).suffix.lower()[:10]
-    kept = uploads / f"{digest}{suffix}"
-    if not kept.exists():
-        tmp = kept.with_name(kept.name + ".part")
-        shutil.copyfile(upload_path, tmp)
-        tmp.replace(kept)
+    kept = app_state.store.put_upload(upload_path, sha256=digest, suffix=suffix)
     job, new = app_state.store.create_job(
         kind="check" if check_only else "add", institution=institution, key_id=principal.key_id,
-        filename=Path(filename).name[:255], upload_sha256=digest, upload_path=str(kept),
+        filename=Path(filename).name[:255], upload_sha256=digest, upload_path=kept,
         metadata_json=None if metadata is None else metadata.model_dump_json(), supersedes=supersedes,
         webhook_url=webhook_url,
     )

@@ -1,10 +1,16 @@
-"""The service's own state in SQLite (``<data_dir>/service.sqlite3``, WAL): institutions,
-API keys (hashed), jobs and webhook deliveries.
+"""The service's own state: institutions, API keys (hashed), jobs, kept uploads and
+webhook deliveries.
 
 The thesis repository (embedded SQLite or Elasticsearch) holds theses and reports;
-this store holds who may do what and what is being done. Every call opens a short
-connection, so the store is safe to share between threads and processes (the API
-and any number of workers on one machine).
+this store holds who may do what and what is being done. Two backends share one
+interface (:class:`ServiceStoreProtocol`), chosen by ``service_store_url``
+(:func:`open_service_store`):
+
+- :class:`ServiceStore`: SQLite in ``<data_dir>/service.sqlite3`` (WAL), uploads kept in
+  ``<data_dir>/uploads``. Every call opens a short connection, so the store is safe to
+  share between threads and processes: the API and any number of workers on one machine.
+- ``PostgresServiceStore`` (``api/service/store_pg.py``): a PostgreSQL database, uploads
+  kept in it too, so API processes and workers may run on different machines.
 """
 
 from __future__ import annotations
@@ -15,17 +21,22 @@ import json
 import secrets
 import sqlite3
 import zlib
+import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from api.settings import Settings
 
 Role = Literal["submitter", "examiner", "admin"]
 JobState = Literal["queued", "running", "done", "failed"]
 DB_FILENAME = "service.sqlite3"
+UPLOADS_DIRNAME = "uploads"
 KEY_PREFIX = "krt"
 
 _SCHEMA = """
@@ -159,9 +170,243 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-class ServiceStore:
+@runtime_checkable
+class ServiceStoreProtocol(Protocol):
+    """What the API, the workers and the admin commands use of the service store.
+
+    Both backends implement it with the same behaviour (tests/service/test_store_contract.py
+    runs one suite against each): timestamps are UTC, whole seconds.
+    """
+
+    #: errors worth retrying (a locked or unreachable database): a worker releases the job
+    transient_errors: tuple[type[BaseException], ...]
+
+    def ping(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    # institutions
+    def add_institution(self, code: str, name: str, *, webhook_url: str | None = None) -> Institution: ...
+    def set_webhook(self, code: str, url: str | None) -> str: ...
+    def institution(self, code: str) -> Institution | None: ...
+    def webhook_secret(self, code: str) -> str | None: ...
+    def institutions(self) -> list[Institution]: ...
+
+    # API keys
+    def create_key(self, role: Role, institution: str | None, *, label: str = "") -> tuple[ApiKey, str]: ...
+    def verify_key(self, presented: str) -> ApiKey | None: ...
+    def get_key(self, key_id: str) -> ApiKey | None: ...
+    def keys(self, institution: str | None = None) -> list[ApiKey]: ...
+    def revoke_key(self, key_id: str) -> ApiKey: ...
+
+    # uploads: kept by checksum until removed by an operator (as the SQLite backend always did)
+    def put_upload(self, source: Path, *, sha256: str, suffix: str) -> str:
+        """Keep the file at ``source`` (the caller may delete it afterwards); returns the
+        reference a job stores (``upload_path``). Keeping the same file twice is a no-op."""
+        ...
+
+    def open_upload(self, ref: str) -> AbstractContextManager[Path | None]:
+        """The kept upload as a local file for the duration of the ``with`` block
+        (None when it is gone); a copy in a temporary folder when the store is remote."""
+        ...
+
+    # jobs
+    def create_job(self, *, kind: str, institution: str | None, key_id: str | None, filename: str,
+                   upload_sha256: str, upload_path: str, metadata_json: str | None, supersedes: str | None,
+                   webhook_url: str | None) -> tuple[Job, bool]: ...
+    def get_job(self, job_id: str) -> Job | None: ...
+    def job_for_report(self, report_id: str) -> Job | None: ...
+    def jobs(self, *, institution: str | None = None, limit: int = 50, offset: int = 0) -> list[Job]: ...
+    def job_counts(self) -> dict[str, int]: ...
+    def unfinished_jobs(self) -> list[str]: ...
+    def claim(self, job_id: str, lease_s: float) -> JobWork | None: ...
+    def release(self, job_id: str) -> None: ...
+    def set_thesis(self, job_id: str, thesis_id: str) -> None: ...
+    def finish(self, job_id: str, *, report_id: str, thesis_id: str | None, text: str | None = None) -> Job: ...
+    def fail(self, job_id: str, reason: str) -> Job: ...
+    def job_text(self, job_id: str) -> str | None: ...
+    def webhook_target(self, job_id: str) -> str | None:
+        """Where the job's webhook goes: its own URL, else its institution's, else None."""
+        ...
+
+    # webhook deliveries
+    def add_delivery(self, job_id: str, url: str) -> Delivery: ...
+    def delivery(self, delivery_id: int) -> Delivery | None: ...
+    def deliveries(self, job_id: str) -> list[Delivery]: ...
+    def record_attempt(self, delivery_id: int, *, state: str, status: int | None, error: str | None) -> None: ...
+
+
+def open_service_store(settings: Settings) -> ServiceStoreProtocol:
+    """The service store the settings choose: PostgreSQL when ``service_store_url`` is set
+    (psycopg is imported then, not before), else SQLite in ``data_dir``."""
+    if settings.service_store_url is not None:
+        url = settings.service_store_url.get_secret_value().strip()
+        if not url.startswith(("postgresql://", "postgres://")):  # never echo the URL: it holds a password
+            raise ValueError("service_store_url must be a postgresql:// URL, or unset for SQLite in data_dir")
+        from api.service.store_pg import PostgresServiceStore
+
+        return PostgresServiceStore(url)
+    return ServiceStore(settings.data_dir)
+
+
+class _SqlStore:
+    """What both backends run as the same SQL: written once with ``?`` placeholders, which
+    :meth:`_q` turns into the backend's own; timestamps go in through :meth:`_ts`."""
+
+    _placeholder = "?"
+
+    def _q(self, sql: str) -> str:
+        return sql if self._placeholder == "?" else sql.replace("?", self._placeholder)
+
+    @staticmethod
+    def _ts(value: datetime) -> object:
+        return _iso(value)
+
+    def _conn(self) -> AbstractContextManager:  # pragma: no cover - each backend has its own
+        raise NotImplementedError
+
+    def _write(self) -> AbstractContextManager:  # pragma: no cover
+        raise NotImplementedError
+
+    def _one(self, sql: str, args: tuple = ()):
+        with self._conn() as conn:
+            return conn.execute(self._q(sql), args).fetchone()
+
+    def _all(self, sql: str, args: tuple = ()) -> list:
+        with self._conn() as conn:
+            return conn.execute(self._q(sql), args).fetchall()
+
+    def _update(self, sql: str, args: tuple = ()) -> None:
+        with self._write() as conn:
+            conn.execute(self._q(sql), args)
+
+    def ping(self) -> None:
+        self._one("SELECT 1")
+
+    # --- institutions -----------------------------------------------------------------
+
+    def institution(self, code: str) -> Institution | None:
+        row = self._one("SELECT code, name, webhook_url, created_at FROM institution WHERE code = ?", (code,))
+        return None if row is None else Institution(**dict(row))
+
+    def webhook_secret(self, code: str) -> str | None:
+        row = self._one("SELECT webhook_secret FROM institution WHERE code = ?", (code,))
+        return None if row is None else row["webhook_secret"]
+
+    def institutions(self) -> list[Institution]:
+        return [Institution(**dict(r))
+                for r in self._all("SELECT code, name, webhook_url, created_at FROM institution ORDER BY code")]
+
+    # --- API keys ---------------------------------------------------------------------
+
+    def verify_key(self, presented: str) -> ApiKey | None:
+        """The key for a presented ``krt_<id>_<secret>``, or None (unknown, wrong, revoked)."""
+        parts = presented.strip().split("_", 2)
+        if len(parts) != 3 or parts[0] != KEY_PREFIX:
+            return None
+        row = self._one("SELECT * FROM api_key WHERE id = ?", (parts[1],))
+        if row is None or row["revoked_at"] is not None:
+            return None
+        if not hmac.compare_digest(row["secret_hash"], hash_secret(parts[2])):
+            return None
+        return _key(row)
+
+    def get_key(self, key_id: str) -> ApiKey | None:
+        row = self._one("SELECT * FROM api_key WHERE id = ?", (key_id,))
+        return None if row is None else _key(row)
+
+    def keys(self, institution: str | None = None) -> list[ApiKey]:
+        if institution is None:
+            rows = self._all("SELECT * FROM api_key ORDER BY created_at, id")
+        else:
+            rows = self._all("SELECT * FROM api_key WHERE institution = ? ORDER BY created_at, id", (institution,))
+        return [_key(r) for r in rows]
+
+    def revoke_key(self, key_id: str) -> ApiKey:
+        with self._write() as conn:
+            conn.execute(self._q("UPDATE api_key SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"),
+                         (self._ts(_now()), key_id))
+            row = conn.execute(self._q("SELECT * FROM api_key WHERE id = ?"), (key_id,)).fetchone()
+        if row is None:
+            raise KeyError(key_id)
+        return _key(row)
+
+    # --- jobs -------------------------------------------------------------------------
+
+    def get_job(self, job_id: str) -> Job | None:
+        row = self._one("SELECT * FROM job WHERE id = ?", (job_id,))
+        return None if row is None else _job(row)
+
+    def job_for_report(self, report_id: str) -> Job | None:
+        row = self._one("SELECT * FROM job WHERE report_id = ? LIMIT 1", (report_id,))
+        return None if row is None else _job(row)
+
+    def jobs(self, *, institution: str | None = None, limit: int = 50, offset: int = 0) -> list[Job]:
+        if institution is None:
+            rows = self._all("SELECT * FROM job ORDER BY created_at DESC, id LIMIT ? OFFSET ?", (limit, offset))
+        else:
+            rows = self._all("SELECT * FROM job WHERE institution = ? ORDER BY created_at DESC, id LIMIT ? OFFSET ?",
+                             (institution, limit, offset))
+        return [_job(r) for r in rows]
+
+    def job_counts(self) -> dict[str, int]:
+        return {r["state"]: r["n"] for r in self._all("SELECT state, COUNT(*) AS n FROM job GROUP BY state")}
+
+    def unfinished_jobs(self) -> list[str]:
+        return [r["id"] for r in self._all("SELECT id FROM job WHERE state IN ('queued', 'running')")]
+
+    def release(self, job_id: str) -> None:
+        """Give a running job back to the queue (a transient error; it will be retried)."""
+        self._update("UPDATE job SET state = 'queued', lease_until = NULL, updated_at = ? "
+                     "WHERE id = ? AND state = 'running'", (self._ts(_now()), job_id))
+
+    def set_thesis(self, job_id: str, thesis_id: str) -> None:
+        self._update("UPDATE job SET thesis_id = ?, updated_at = ? WHERE id = ?", (thesis_id, self._ts(_now()), job_id))
+
+    def job_text(self, job_id: str) -> str | None:
+        row = self._one("SELECT text_z FROM job_text WHERE job_id = ?", (job_id,))
+        return None if row is None else zlib.decompress(row["text_z"]).decode()
+
+    def webhook_target(self, job_id: str) -> str | None:
+        row = self._one(
+            "SELECT COALESCE(NULLIF(job.webhook_url, ''), institution.webhook_url) AS url FROM job "
+            "LEFT JOIN institution ON institution.code = job.institution WHERE job.id = ?", (job_id,))
+        return None if row is None else row["url"] or None
+
+    # --- webhook deliveries -----------------------------------------------------------
+
+    def delivery(self, delivery_id: int) -> Delivery | None:
+        row = self._one("SELECT * FROM webhook_delivery WHERE id = ?", (delivery_id,))
+        return None if row is None else _delivery(row)
+
+    def deliveries(self, job_id: str) -> list[Delivery]:
+        return [_delivery(r) for r in self._all("SELECT * FROM webhook_delivery WHERE job_id = ? ORDER BY id", (job_id,))]
+
+    def record_attempt(self, delivery_id: int, *, state: str, status: int | None, error: str | None) -> None:
+        self._update(
+            "UPDATE webhook_delivery SET attempts = attempts + 1, state = ?, last_status = ?, last_error = ?, "
+            "delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END WHERE id = ?",
+            (state, status, error, state, self._ts(_now()), delivery_id))
+
+
+def check_key_request(role: str, institution: str | None) -> str | None:
+    """The institution a new key belongs to ("" is none), or ValueError for a bad request."""
+    institution = (institution or "").strip() or None
+    if role not in ("submitter", "examiner", "admin"):
+        raise ValueError(f"unknown role {role!r}")
+    if role != "admin" and not institution:
+        raise ValueError(f"a {role} key belongs to an institution")
+    return institution
+
+
+class ServiceStore(_SqlStore):
+    """The SQLite backend (one machine): ``<data_dir>/service.sqlite3``, uploads in ``<data_dir>/uploads``."""
+
+    transient_errors: tuple[type[BaseException], ...] = (sqlite3.OperationalError,)
+
     def __init__(self, data_dir: Path | str) -> None:
         self.path = Path(data_dir) / DB_FILENAME
+        self.uploads = Path(data_dir) / UPLOADS_DIRNAME
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._conn() as conn:
             conn.execute("PRAGMA journal_mode=WAL")
@@ -189,9 +434,24 @@ class ServiceStore:
                 raise
             conn.execute("COMMIT")
 
-    def ping(self) -> None:
-        with self._conn() as conn:
-            conn.execute("SELECT 1").fetchone()
+    def close(self) -> None:
+        """Nothing to close: every call opens and closes its own connection."""
+
+    # --- uploads ----------------------------------------------------------------------
+
+    def put_upload(self, source: Path, *, sha256: str, suffix: str) -> str:
+        self.uploads.mkdir(parents=True, exist_ok=True)
+        kept = self.uploads / f"{sha256}{suffix}"
+        if not kept.exists():
+            tmp = kept.with_name(f"{kept.name}.{secrets.token_hex(4)}.part")
+            shutil.copyfile(source, tmp)
+            tmp.replace(kept)
+        return str(kept)
+
+    @contextmanager
+    def open_upload(self, ref: str) -> Iterator[Path | None]:
+        path = Path(ref)
+        yield path if path.is_file() else None
 
     # --- institutions -----------------------------------------------------------------
 
@@ -218,32 +478,11 @@ class ServiceStore:
             conn.execute("UPDATE institution SET webhook_url = ? WHERE code = ?", (url, code))
         return row["webhook_secret"]
 
-    def institution(self, code: str) -> Institution | None:
-        with self._conn() as conn:
-            row = conn.execute("SELECT code, name, webhook_url, created_at FROM institution WHERE code = ?",
-                               (code,)).fetchone()
-        return None if row is None else Institution(**dict(row))
-
-    def webhook_secret(self, code: str) -> str | None:
-        with self._conn() as conn:
-            row = conn.execute("SELECT webhook_secret FROM institution WHERE code = ?", (code,)).fetchone()
-        return None if row is None else row["webhook_secret"]
-
-    def institutions(self) -> list[Institution]:
-        with self._conn() as conn:
-            rows = conn.execute("SELECT code, name, webhook_url, created_at FROM institution ORDER BY code").fetchall()
-        return [Institution(**dict(r)) for r in rows]
-
     # --- API keys ---------------------------------------------------------------------
 
     def create_key(self, role: Role, institution: str | None, *, label: str = "") -> tuple[ApiKey, str]:
         """A new key; returns it and the full secret (``krt_<id>_<secret>``), shown once."""
-        institution = (institution or "").strip() or None
-        if role not in ("submitter", "examiner", "admin"):
-            raise ValueError(f"unknown role {role!r}")
-        institution = institution or None  # "" is no institution, not an unknown one
-        if role != "admin" and not institution:
-            raise ValueError(f"a {role} key belongs to an institution")
+        institution = check_key_request(role, institution)
         key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
         now = _now()
         with self._write() as conn:
@@ -258,42 +497,6 @@ class ServiceStore:
                 raise UnknownInstitution(institution) from None
         return ApiKey(id=key_id, role=role, institution=institution, label=label, created_at=now), \
             f"{KEY_PREFIX}_{key_id}_{secret}"
-
-    def verify_key(self, presented: str) -> ApiKey | None:
-        """The key for a presented ``krt_<id>_<secret>``, or None (unknown, wrong, revoked)."""
-        parts = presented.strip().split("_", 2)
-        if len(parts) != 3 or parts[0] != KEY_PREFIX:
-            return None
-        with self._conn() as conn:
-            row = conn.execute("SELECT * FROM api_key WHERE id = ?", (parts[1],)).fetchone()
-        if row is None or row["revoked_at"] is not None:
-            return None
-        if not hmac.compare_digest(row["secret_hash"], hash_secret(parts[2])):
-            return None
-        return _key(row)
-
-    def get_key(self, key_id: str) -> ApiKey | None:
-        with self._conn() as conn:
-            row = conn.execute("SELECT * FROM api_key WHERE id = ?", (key_id,)).fetchone()
-        return None if row is None else _key(row)
-
-    def keys(self, institution: str | None = None) -> list[ApiKey]:
-        with self._conn() as conn:
-            if institution is None:
-                rows = conn.execute("SELECT * FROM api_key ORDER BY created_at, id").fetchall()
-            else:
-                rows = conn.execute("SELECT * FROM api_key WHERE institution = ? ORDER BY created_at, id",
-                                    (institution,)).fetchall()
-        return [_key(r) for r in rows]
-
-    def revoke_key(self, key_id: str) -> ApiKey:
-        with self._write() as conn:
-            n = conn.execute("UPDATE api_key SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-                             (_iso(_now()), key_id)).rowcount
-            row = conn.execute("SELECT * FROM api_key WHERE id = ?", (key_id,)).fetchone()
-        if row is None:
-            raise KeyError(key_id)
-        return _key(row)
 
     # --- jobs -------------------------------------------------------------------------
 
@@ -322,36 +525,6 @@ class ServiceStore:
             row = conn.execute("SELECT * FROM job WHERE id = ?", (job_id,)).fetchone()
         return _job(row), True
 
-    def get_job(self, job_id: str) -> Job | None:
-        with self._conn() as conn:
-            row = conn.execute("SELECT * FROM job WHERE id = ?", (job_id,)).fetchone()
-        return None if row is None else _job(row)
-
-    def job_for_report(self, report_id: str) -> Job | None:
-        with self._conn() as conn:
-            row = conn.execute("SELECT * FROM job WHERE report_id = ?", (report_id,)).fetchone()
-        return None if row is None else _job(row)
-
-    def jobs(self, *, institution: str | None = None, limit: int = 50, offset: int = 0) -> list[Job]:
-        with self._conn() as conn:
-            if institution is None:
-                rows = conn.execute("SELECT * FROM job ORDER BY created_at DESC, id LIMIT ? OFFSET ?",
-                                    (limit, offset)).fetchall()
-            else:
-                rows = conn.execute(
-                    "SELECT * FROM job WHERE institution = ? ORDER BY created_at DESC, id LIMIT ? OFFSET ?",
-                    (institution, limit, offset)).fetchall()
-        return [_job(r) for r in rows]
-
-    def job_counts(self) -> dict[str, int]:
-        with self._conn() as conn:
-            rows = conn.execute("SELECT state, COUNT(*) FROM job GROUP BY state").fetchall()
-        return {r[0]: r[1] for r in rows}
-
-    def unfinished_jobs(self) -> list[str]:
-        with self._conn() as conn:
-            return [r[0] for r in conn.execute("SELECT id FROM job WHERE state IN ('queued', 'running')")]
-
     def claim(self, job_id: str, lease_s: float) -> JobWork | None:
         """Take the job for running: a queued job, or a running one whose lease ran out (its
         worker died). None when it is finished or another worker holds it."""
@@ -367,16 +540,6 @@ class ServiceStore:
             row = conn.execute("SELECT * FROM job WHERE id = ?", (job_id,)).fetchone()
         return JobWork(job=_job(row), upload_path=row["upload_path"], metadata_json=row["metadata_json"],
                        supersedes=row["supersedes"], webhook_url=row["webhook_url"])
-
-    def release(self, job_id: str) -> None:
-        """Give a running job back to the queue (a transient error; it will be retried)."""
-        with self._write() as conn:
-            conn.execute("UPDATE job SET state = 'queued', lease_until = NULL, updated_at = ? "
-                         "WHERE id = ? AND state = 'running'", (_iso(_now()), job_id))
-
-    def set_thesis(self, job_id: str, thesis_id: str) -> None:
-        with self._write() as conn:
-            conn.execute("UPDATE job SET thesis_id = ?, updated_at = ? WHERE id = ?", (thesis_id, _iso(_now()), job_id))
 
     def finish(self, job_id: str, *, report_id: str, thesis_id: str | None, text: str | None = None) -> Job:
         now = _now()
@@ -401,11 +564,6 @@ class ServiceStore:
             row = conn.execute("SELECT * FROM job WHERE id = ?", (job_id,)).fetchone()
         return _job(row)
 
-    def job_text(self, job_id: str) -> str | None:
-        with self._conn() as conn:
-            row = conn.execute("SELECT text_z FROM job_text WHERE job_id = ?", (job_id,)).fetchone()
-        return None if row is None else zlib.decompress(row[0]).decode()
-
     # --- webhook deliveries -----------------------------------------------------------
 
     def add_delivery(self, job_id: str, url: str) -> Delivery:
@@ -413,33 +571,19 @@ class ServiceStore:
             cur = conn.execute("INSERT INTO webhook_delivery(job_id, url, state, created_at) VALUES (?, ?, 'pending', ?)",
                                (job_id, url, _iso(_now())))
             row = conn.execute("SELECT * FROM webhook_delivery WHERE id = ?", (cur.lastrowid,)).fetchone()
-        return Delivery(**{k: row[k] for k in Delivery.model_fields})
+        return _delivery(row)
 
-    def delivery(self, delivery_id: int) -> Delivery | None:
-        with self._conn() as conn:
-            row = conn.execute("SELECT * FROM webhook_delivery WHERE id = ?", (delivery_id,)).fetchone()
-        return None if row is None else Delivery(**{k: row[k] for k in Delivery.model_fields})
-
-    def deliveries(self, job_id: str) -> list[Delivery]:
-        with self._conn() as conn:
-            rows = conn.execute("SELECT * FROM webhook_delivery WHERE job_id = ? ORDER BY id", (job_id,)).fetchall()
-        return [Delivery(**{k: r[k] for k in Delivery.model_fields}) for r in rows]
-
-    def record_attempt(self, delivery_id: int, *, state: str, status: int | None, error: str | None) -> None:
-        with self._write() as conn:
-            conn.execute(
-                "UPDATE webhook_delivery SET attempts = attempts + 1, state = ?, last_status = ?, last_error = ?, "
-                "delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END WHERE id = ?",
-                (state, status, error, state, _iso(_now()), delivery_id))
-
-
-def _key(row: sqlite3.Row) -> ApiKey:
+def _key(row) -> ApiKey:
     return ApiKey(id=row["id"], role=row["role"], institution=row["institution"], label=row["label"],
                   created_at=row["created_at"], revoked_at=row["revoked_at"])
 
 
-def _job(row: sqlite3.Row) -> Job:
+def _job(row) -> Job:
     return Job(**{k: row[k] for k in Job.model_fields})
+
+
+def _delivery(row) -> Delivery:
+    return Delivery(**{k: row[k] for k in Delivery.model_fields})
 
 
 def metadata_json(value: object) -> str:

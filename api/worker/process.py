@@ -22,7 +22,7 @@ from repository.models import ThesisMetadata
 from similarity.translate.base import TranslationError
 
 from api.pipeline import Checker
-from api.service.store import Job, ServiceStore
+from api.service.store import Job, JobWork, ServiceStoreProtocol
 from api.settings import Settings
 
 log = logging.getLogger("kratuve.worker")
@@ -37,16 +37,33 @@ def report_payload(report_json: str, *, institution: str | None) -> str:
     return json.dumps({"report": json.loads(report_json), "institution": institution}, ensure_ascii=False)
 
 
-def run_job(job_id: str, settings: Settings, store: ServiceStore, checker: Checker) -> Job | None:
+def _transient(store: ServiceStoreProtocol) -> tuple[type[BaseException], ...]:
+    """Errors worth a retry: the store's (a locked or unreachable database), the embedded
+    repository's, the network's, the translator's."""
+    return (*store.transient_errors, sqlite3.OperationalError, ConnectionError, TimeoutError, OSError,
+            TranslationError)
+
+
+def run_job(job_id: str, settings: Settings, store: ServiceStoreProtocol, checker: Checker) -> Job | None:
     work = store.claim(job_id, settings.job_lease_s)
     if work is None:
         log.info("job %s: finished or held by another worker, skipped", job_id)
         return None
-    job = work.job
-    log.info("job %s: %s, attempt %d", job_id, job.kind, job.attempts)
-    path = Path(work.upload_path)
+    log.info("job %s: %s, attempt %d", job_id, work.job.kind, work.job.attempts)
+    transient = _transient(store)
     try:
-        if not path.is_file():
+        # the kept upload as a local file: where it lies (SQLite), or a temporary copy (PostgreSQL)
+        with store.open_upload(work.upload_path) as path:
+            return _run(job_id, work, path, store, checker)
+    except transient as exc:
+        store.release(job_id)
+        raise Transient(str(exc)) from exc
+
+
+def _run(job_id: str, work: JobWork, path: Path | None, store: ServiceStoreProtocol, checker: Checker) -> Job:
+    job = work.job
+    try:
+        if path is None:
             return store.fail(job_id, "the uploaded file is no longer there; submit it again")
         metadata = ThesisMetadata.model_validate_json(work.metadata_json) if work.metadata_json else None
         repo = checker.repository
@@ -84,9 +101,8 @@ def run_job(job_id: str, settings: Settings, store: ServiceStore, checker: Check
         return store.fail(job_id, f"the repository uses other fingerprint parameters: {exc}")
     except ValueError as exc:  # bad stored metadata and the like: permanent
         return store.fail(job_id, f"the submission was refused: {exc}")
-    except (sqlite3.OperationalError, ConnectionError, TimeoutError, OSError, TranslationError) as exc:
-        store.release(job_id)
-        raise Transient(str(exc)) from exc
+    except _transient(store):
+        raise  # run_job releases the job for a retry
     except Exception:
         log.exception("job %s: unexpected error", job_id)
         store.fail(job_id, "an internal error stopped the check; the operators have been told")

@@ -29,9 +29,9 @@ def _context():
     """The job store and checker of this worker process (opened on its first task)."""
     from api.backends import open_repository
     from api.pipeline import Checker
-    from api.service.store import ServiceStore
+    from api.service.store import open_service_store
 
-    return ServiceStore(settings.data_dir), Checker(settings, open_repository(settings))
+    return open_service_store(settings), Checker(settings, open_repository(settings))
 
 
 def _backoff(retries: int) -> float:
@@ -55,22 +55,11 @@ def process_job(self, job_id: str) -> str:
         raise self.retry(countdown=_backoff(self.request.retries), exc=exc) from exc
     if job is None:
         return "skipped"
-    url = _webhook_url(store, job_id)
+    url = store.webhook_target(job_id)
     if url:
         delivery = store.add_delivery(job_id, url)
         deliver_webhook.delay(delivery.id)
     return job.state
-
-
-def _webhook_url(store, job_id: str) -> str | None:
-    with store._conn() as conn:  # noqa: SLF001 - one small read of the job's own row
-        row = conn.execute("SELECT webhook_url, institution FROM job WHERE id = ?", (job_id,)).fetchone()
-    if row is None:
-        return None
-    if row["webhook_url"]:
-        return row["webhook_url"]
-    inst = store.institution(row["institution"]) if row["institution"] else None
-    return inst.webhook_url if inst else None
 
 
 @app.task(name="kratuve.deliver_webhook", bind=True, acks_late=True, max_retries=None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import yaml
@@ -27,6 +28,18 @@ def unknown_variables(names: set[str]) -> set[str]:
     """Names that look like Krātuve settings but that the settings class does not read."""
     known = settings_variables()
     return {n for n in names if n.startswith("KRATUVE_") and n not in known and n not in NOT_SETTINGS}
+
+
+def pg_support():
+    """tests/service/pg_support.py (a real PostgreSQL server for tests), loaded by its path."""
+    name = "deploy_pg_support"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tests" / "service" / "pg_support.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # its dataclass looks itself up there
+    spec.loader.exec_module(module)
+    return module
 
 
 def load_all(path: Path) -> list[dict]:

@@ -45,6 +45,10 @@ def test_docker_compose_accepts_the_file_with_the_example_env():
     api_env = resolved["services"]["api"]["environment"]
     assert api_env["KRATUVE_BROKER_URL"] == "redis://:change-me-redis@redis:6379/0"
     assert api_env["KRATUVE_ELASTICSEARCH__PASSWORD"] == "change-me-kratuve"
+    for name in KRATUVE_SERVICES:
+        env = resolved["services"][name]["environment"]
+        assert env["KRATUVE_SERVICE_STORE_URL"] == "postgresql://kratuve:change-me-postgres@postgres:5432/kratuve", name
+    assert resolved["services"]["postgres"]["environment"]["POSTGRES_PASSWORD"] == "change-me-postgres"
 
 
 @needs_compose
@@ -59,7 +63,7 @@ def test_docker_compose_refuses_to_run_without_passwords(tmp_path):
 def test_services_and_images(compose):
     assert compose["version"].startswith("3."), "docker-compose 1.29 needs a 3.x file"
     services = compose["services"]
-    assert {"api", "worker", "scheduler", "redis", "elasticsearch", "setup"} <= set(services)
+    assert {"api", "worker", "scheduler", "redis", "postgres", "elasticsearch", "setup"} <= set(services)
     images = {services[name]["image"] for name in KRATUVE_SERVICES}
     assert len(images) == 1, "API, workers and scheduler run the same image"
     assert services["api"]["build"]["dockerfile"] == "deploy/Dockerfile"
@@ -82,9 +86,10 @@ def test_dependencies_wait_for_healthy_services(compose):
     for name in KRATUVE_SERVICES:
         depends = services[name]["depends_on"]
         assert depends["redis"]["condition"] == "service_healthy", name
+        assert depends["postgres"]["condition"] == "service_healthy", name
         assert depends["elasticsearch"]["condition"] == "service_healthy", name
     assert services["elasticsearch"]["depends_on"]["setup"]["condition"] == "service_healthy"
-    for name in ("api", "worker", "redis", "elasticsearch", "setup"):
+    for name in ("api", "worker", "redis", "postgres", "elasticsearch", "setup"):
         check = services[name]["healthcheck"]
         assert check["test"][0] in ("CMD", "CMD-SHELL"), name
     assert "/readyz" in " ".join(services["api"]["healthcheck"]["test"])
@@ -119,6 +124,22 @@ def test_no_secret_is_written_in_the_file(compose):
             assert value.startswith("${"), f"{path} must come from deploy/.env, not the file"
         if "BROKER_URL" in path:
             assert "${REDIS_PASSWORD" in value
+        if "SERVICE_STORE_URL" in path:
+            assert "${POSTGRES_PASSWORD" in value
+
+
+def test_the_service_store_is_postgres_for_every_kratuve_service(compose):
+    """API, workers and scheduler share one PostgreSQL service store, kept on its own volume."""
+    services = compose["services"]
+    urls = {services[name]["environment"]["KRATUVE_SERVICE_STORE_URL"] for name in KRATUVE_SERVICES}
+    (url,) = urls
+    assert url.startswith("postgresql://kratuve:${POSTGRES_PASSWORD") and url.endswith("@postgres:5432/kratuve")
+    postgres = services["postgres"]
+    assert postgres["image"].startswith("postgres:15")
+    assert postgres["environment"]["POSTGRES_USER"] == "kratuve" and postgres["environment"]["POSTGRES_DB"] == "kratuve"
+    assert "postgres-data:/var/lib/postgresql/data" in postgres["volumes"]
+    assert "postgres-data" in compose["volumes"]
+    assert "pg_isready" in " ".join(postgres["healthcheck"]["test"])
 
 
 def test_settings_variables_exist(compose):

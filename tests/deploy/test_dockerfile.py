@@ -74,9 +74,11 @@ def test_pytorch_only_with_the_build_arg(parsed):
         for run in stage.all("RUN"):
             assert "torch" not in run.args, "torch comes only through --build-arg EXTRAS=torch"
     runs = " ".join(r.args for s in parsed[1] for r in s.all("RUN"))
-    assert "${EXTRAS:+[$EXTRAS]}" in runs
+    assert runs.count("[postgres${EXTRAS:+,$EXTRAS}]") == 2, "both stages: psycopg always, torch by the build arg"
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
     assert "torch" in extras and any(d.startswith("torch") for d in extras["torch"])
+    assert any(d.startswith("psycopg") for d in extras["postgres"])
+    assert any(d.startswith("psycopg") for d in extras["dev"]), "CI installs the dev extra and runs the Postgres tests"
 
 
 def test_builder_copies_every_package(parsed):

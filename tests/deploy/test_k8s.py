@@ -81,7 +81,7 @@ def test_api_probes_and_service(docs):
 def test_gpu_worker_asks_for_a_gpu_and_uses_sentence_transformers(docs):
     gpu = _container(_deployments(docs)["kratuve-worker-gpu"])
     assert gpu["resources"]["limits"]["nvidia.com/gpu"] == 1
-    env = {e["name"]: e["value"] for e in gpu["env"]}
+    env = {e["name"]: e["value"] for e in gpu["env"] if "value" in e}
     assert env["KRATUVE_EMBEDDING__BACKEND"] == "sentence-transformers"
     assert env["KRATUVE_EMBEDDING__DEVICE"].startswith("cuda")
 
@@ -115,6 +115,22 @@ def test_settings_come_from_the_configmap_and_secret(docs):
     assert all(isinstance(v, str) for v in config["data"].values()), "ConfigMap values must be strings"
     assert not {k for k in config["data"] if "PASSWORD" in k or "API_KEY" in k}, "secrets belong in the Secret"
     assert not unknown_variables(names), unknown_variables(names)
+
+
+def test_every_deployment_reads_the_service_store_url_from_the_secret(docs):
+    """API, workers (CPU and GPU) and the scheduler share one PostgreSQL service store; its
+    URL holds a password, so it comes from the Secret, never from the ConfigMap."""
+    (config,) = docs["configmap.yaml"]
+    assert "KRATUVE_SERVICE_STORE_URL" not in config["data"]
+    secrets = {d["metadata"]["name"]: d for d in docs["secret.example.yaml"]}
+    assert secrets["kratuve-secrets"]["stringData"]["KRATUVE_SERVICE_STORE_URL"].startswith("postgresql://")
+    deployments = _deployments(docs)
+    assert {"kratuve-api", "kratuve-worker", "kratuve-worker-gpu", "kratuve-scheduler"} <= set(deployments)
+    for name, d in deployments.items():
+        env = {e["name"]: e for e in _container(d).get("env", [])}
+        assert "KRATUVE_SERVICE_STORE_URL" in env, name
+        ref = env["KRATUVE_SERVICE_STORE_URL"]["valueFrom"]["secretKeyRef"]
+        assert ref == {"name": "kratuve-secrets", "key": "KRATUVE_SERVICE_STORE_URL"}, name
 
 
 def test_a_broken_manifest_is_caught(tmp_path):

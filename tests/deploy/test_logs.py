@@ -74,15 +74,16 @@ def test_secrets_and_thesis_text_are_never_written(capture):
     thesis = "Šis ir maģistra darbs par valodu. " * 500
     log.info("auth header Bearer %s", key)
     log.info("X-API-Key: %s and password=hunter22 for redis://user:pw123@redis:6379/0", key)
+    log.info("broker redis://:redisPW77@redis:6379/0 and store postgresql://kratuve:pgPW88@db/kratuve")
     log.info("upload", extra={"api_key": key, "text": thesis, "file_content": b"%PDF-1.7", "size": 10})
     log.info("bad document: %r", thesis)
     written = out.getvalue()
-    for secret in (key, "hunter22", "pw123", "%PDF"):
+    for secret in (key, "hunter22", "pw123", "redisPW77", "pgPW88", "%PDF"):  # Redis URLs have no user name
         assert secret not in written
-    upload = _lines(out)[2]
+    upload = _lines(out)[3]
     assert upload["api_key"] == upload["text"] == upload["file_content"] == "[redacted]"
     assert upload["size"] == 10
-    assert len(_lines(out)[3]["message"]) < MAX_MESSAGE_CHARS + 100
+    assert len(_lines(out)[4]["message"]) < MAX_MESSAGE_CHARS + 100
 
 
 def test_exceptions_are_one_json_line(capture):

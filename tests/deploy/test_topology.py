@@ -6,6 +6,11 @@ broker set (no inline worker), keys made with ``kratuve admin``, theses sent
 over HTTP. It checks what an operator relies on when scaling out: every job
 finishes, each thesis is stored once, each job runs once, a thesis stored by
 one worker is found by a check that runs on another, and reports arrive.
+
+The second variant puts the service store in a real PostgreSQL server and gives the
+API and each worker a data_dir of its own (as on separate machines): uploads reach
+the workers through the database. Only the embedded thesis repository is one shared
+folder (``repository_dir``), standing in for Elasticsearch, which cannot run here.
 """
 
 from __future__ import annotations
@@ -15,7 +20,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from deploy_support import pg_support
+from local_servers import free_port as _free_port
 
 pytestmark = pytest.mark.slow
 
@@ -40,12 +47,6 @@ THESES = [
     ("common_voice_privacy_notice.en.txt", "Common Voice privacy notice", "en"),
 ]
 DEADLINE_S = 600  # a hang fails the test instead of blocking CI; not a timing assertion
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -67,18 +68,19 @@ class Topology:
         self.procs: list[Proc] = []
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("KRATUVE_")}
 
-    def start(self, name: str, command: list[str]) -> Proc:
+    def start(self, name: str, command: list[str], env: dict[str, str] | None = None) -> Proc:
+        """``env``: this process's own variables over the shared ones (its own data_dir, say)."""
         log = self.root / f"{name}.log"
         handle = log.open("wb")
-        popen = subprocess.Popen(command, cwd=self.root, env=self.env, stdout=handle, stderr=subprocess.STDOUT,
-                                 start_new_session=True)
+        popen = subprocess.Popen(command, cwd=self.root, env={**self.env, **(env or {})}, stdout=handle,
+                                 stderr=subprocess.STDOUT, start_new_session=True)
         handle.close()
         proc = Proc(name, popen, log)
         self.procs.append(proc)
         return proc
 
-    def kratuve(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "api.cli", *args], cwd=self.root, env=self.env,
+    def kratuve(self, *args: str, timeout: float = 120, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "api.cli", *args], cwd=self.root, env={**self.env, **(env or {})},
                               capture_output=True, text=True, timeout=timeout)
 
     def check_alive(self) -> None:
@@ -122,6 +124,28 @@ def _wait_for(what: str, predicate, topology: Topology, timeout: float = 90.0, e
 
 @pytest.fixture
 def topology(tmp_path):
+    yield from _topology(tmp_path, {"api": {}, "worker1": {}, "worker2": {}})
+
+
+@pytest.fixture(scope="module")
+def pg_server():
+    server = pg_support().start_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_topology(tmp_path, pg_server):
+    """The service store in PostgreSQL; the API and each worker with a data_dir of its own
+    (separate machines), one shared folder for the embedded thesis repository."""
+    tmp_path.joinpath("repository").mkdir()
+    top_env = {"KRATUVE_SERVICE_STORE_URL": pg_server.create_database(),
+               "KRATUVE_REPOSITORY_DIR": str(tmp_path / "repository")}
+    per_process = {name: {"KRATUVE_DATA_DIR": str(tmp_path / f"{name}-data")} for name in ("api", "worker1", "worker2")}
+    yield from _topology(tmp_path, per_process, top_env)
+
+
+def _topology(tmp_path: Path, per_process: dict[str, dict[str, str]], shared: dict[str, str] | None = None):
     if not Path(REDIS).exists():
         pytest.skip("redis-server is not installed (scripts/setup.sh --dev installs it)")
     import httpx
@@ -131,6 +155,7 @@ def topology(tmp_path):
     redis_port, http_port = _free_port(), _free_port()
     top.env.update({
         "KRATUVE_DATA_DIR": str(tmp_path / "data"),
+        **(shared or {}),
         "KRATUVE_BROKER_URL": f"redis://127.0.0.1:{redis_port}/0",
         "KRATUVE_LOG_FORMAT": "json",
         "KRATUVE_LOG_LEVEL": "INFO",
@@ -144,18 +169,20 @@ def topology(tmp_path):
         client = redis.Redis(port=redis_port)
         _wait_for("redis", lambda: _ping(client), top, timeout=30, every=0.1)
 
-        admin = top.kratuve("admin", "institution", "add", "LU", "Latvijas Universitāte")
+        admin = top.kratuve("admin", "institution", "add", "LU", "Latvijas Universitāte", env=per_process["api"])
         assert admin.returncode == 0, admin.stdout + admin.stderr
-        key_run = top.kratuve("admin", "key", "create", "--institution", "LU", "--role", "submitter")
+        key_run = top.kratuve("admin", "key", "create", "--institution", "LU", "--role", "submitter",
+                              env=per_process["api"])
         assert key_run.returncode == 0, key_run.stdout + key_run.stderr
         lines = [line.strip() for line in key_run.stdout.splitlines() if line.strip()]
         assert lines, "kratuve admin key create printed no key"
         top.key = lines[-1].split()[-1]
 
         for n in (1, 2):
-            top.start(f"worker{n}", [sys.executable, "-m", "api.cli", "worker", "--concurrency", "2"])
+            top.start(f"worker{n}", [sys.executable, "-m", "api.cli", "worker", "--concurrency", "2"],
+                      env=per_process[f"worker{n}"])
         top.start("api", [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(http_port),
-                          "--no-inline-worker"])
+                          "--no-inline-worker"], env=per_process["api"])
         top.http = httpx.Client(base_url=f"http://127.0.0.1:{http_port}", timeout=60,
                                 headers={"Authorization": f"Bearer {top.key}", "X-API-Key": top.key})
         _wait_for("the API's /readyz", lambda: _status(top.http, "/readyz") == 200, top, timeout=120)
@@ -274,7 +301,26 @@ def _job_runs_in_worker_logs(top: Topology) -> Counter:
 
 
 def test_two_workers_process_each_submission_once(topology):
-    top = topology
+    _two_workers_process_each_submission_once(topology, Path(topology.env["KRATUVE_DATA_DIR"]))
+
+
+def test_separate_machines_share_a_postgres_service_store(pg_topology):
+    """API and workers share no data folder for the service state: jobs, keys and the
+    uploaded files travel through PostgreSQL; each job still runs exactly once."""
+    top = pg_topology
+    _two_workers_process_each_submission_once(top, Path(top.env["KRATUVE_REPOSITORY_DIR"]))
+    # Nothing of the service state was written to any machine's own folder.
+    for name in ("api", "worker1", "worker2"):
+        data = top.root / f"{name}-data"
+        assert not (data / "service.sqlite3").exists(), name
+        kept = [p for p in (data / "uploads").glob("*") if p.is_file()] if (data / "uploads").exists() else []
+        assert kept == [], f"{name} kept uploads on its own disk: {kept}"
+    assert not (top.root / "data").exists(), "the shared default data_dir was not used"
+    assert (top.root / "repository" / "kratuve.sqlite3").is_file()
+    assert not any((top.root / f"{name}-data" / "kratuve.sqlite3").exists() for name in ("api", "worker1", "worker2"))
+
+
+def _two_workers_process_each_submission_once(top: Topology, repository_dir: Path) -> None:
     from repository.embedded import EmbeddedRepository
     from ingest.checksum import sha256_file
 
@@ -320,7 +366,7 @@ def test_two_workers_process_each_submission_once(topology):
     assert source_thesis is None or source_thesis in {s["source"]["id"] for s in copied["sources"]}
 
     # Each thesis is stored exactly once (the servers are still running: read-only look).
-    repository = EmbeddedRepository(Path(top.env["KRATUVE_DATA_DIR"]))
+    repository = EmbeddedRepository(repository_dir)
     stored = repository.list(limit=100)
     assert repository.count() == len(paths) + 1 == len(stored)
     digests = Counter(record.sha256 for record in stored)

@@ -13,9 +13,7 @@ import hashlib
 import hmac
 import json
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -26,34 +24,17 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from local_servers import REDIS, redis_server
 from service_support import DEMO
 
-REDIS = shutil.which("redis-server")
 pytestmark = pytest.mark.skipif(REDIS is None, reason="redis-server is not installed (apt-get install redis-server)")
 BIG_PDF = Path(__file__).resolve().parents[3] / "shared" / "data" / "theses" / "synthetic-lv" / "thesis.pdf"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture()
-def redis_url(tmp_path):
-    port = free_port()
-    proc = subprocess.Popen([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 10
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    proc.terminate()
-    proc.wait(10)
+def redis_url():
+    with redis_server() as (_, url):
+        yield url
 
 
 @pytest.fixture()

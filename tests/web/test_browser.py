@@ -9,7 +9,6 @@ to ``$KRATUVE_SCREENSHOT_DIR`` (or the test's tmp dir) and are checked.
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import time
 from pathlib import Path
@@ -19,6 +18,7 @@ import pytest
 from similarity.report.html import PALETTE
 from similarity.report.recompute import apply_exclusions
 from web_corpus import make_web_app
+from local_servers import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -27,12 +27,6 @@ pytestmark = pytest.mark.skipif(
     not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
     reason=f"browser tests need Debian's {CHROMIUM} and {CHROMEDRIVER} (apt install chromium chromium-driver)",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
