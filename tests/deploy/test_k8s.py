@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+
 import pytest
 import yaml
 
@@ -95,12 +98,12 @@ def test_pods_run_as_the_image_user_without_privileges(docs):
         assert "memory" in container["resources"]["limits"], name
         mounts = {m["mountPath"] for m in container["volumeMounts"]}
         assert "/var/lib/kratuve" in mounts and "/tmp" in mounts, name
-        claims = {v["persistentVolumeClaim"]["claimName"] for v in pod["volumes"] if "persistentVolumeClaim" in v}
-        assert claims == {"kratuve-data"}, name
-        # The SQLite files on the data volume (service store, WAL) need every pod on one node.
-        (term,) = pod["affinity"]["podAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
-        assert term["topologyKey"] == "kubernetes.io/hostname"
-        assert term["labelSelector"]["matchLabels"].items() <= d["spec"]["template"]["metadata"]["labels"].items()
+        # Several machines: nothing on a pod's data volume is shared (service store in PostgreSQL,
+        # repository in Elasticsearch), so no claim ties the pods to one node.
+        volumes = {v["name"]: v for v in pod["volumes"]}
+        assert volumes["data"] == {"name": "data", "emptyDir": {}}, name
+        assert not any("persistentVolumeClaim" in v for v in pod["volumes"]), name
+        assert "affinity" not in pod, name
 
 
 def test_settings_come_from_the_configmap_and_secret(docs):
@@ -138,3 +141,28 @@ def test_a_broken_manifest_is_caught(tmp_path):
     bad.write_text("kind: Deployment\nmetadata: {name: x\n")
     with pytest.raises(yaml.YAMLError):
         load_all(bad)
+
+
+def test_multi_node_needs_shared_state_outside_the_pods(docs):
+    (config,) = docs["configmap.yaml"]
+    assert config["data"]["KRATUVE_REPOSITORY_BACKEND"] == "elasticsearch"
+    api = _container(_deployments(docs)["kratuve-api"])
+    refs = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in api.get("env", []) if "valueFrom" in e}
+    # one session key for every API replica, required (no "optional: true")
+    assert refs["KRATUVE_SECRET_KEY"] == {"name": "kratuve-secrets", "key": "KRATUVE_SECRET_KEY"}
+    secret = next(d for d in docs["secret.example.yaml"] if d["metadata"]["name"] == "kratuve-secrets")
+    assert "KRATUVE_SECRET_KEY" in secret["stringData"]
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed (it renders kustomizations "
+                    "offline)")
+def test_kustomize_renders_the_whole_deployment():
+    out = subprocess.run(["kubectl", "kustomize", str(K8S)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    rendered = [d for d in yaml.safe_load_all(out.stdout) if d]
+    kinds = sorted((d["kind"], d["metadata"]["name"]) for d in rendered)
+    assert ("Deployment", "kratuve-api") in kinds and ("Deployment", "kratuve-worker") in kinds
+    assert ("Deployment", "kratuve-scheduler") in kinds
+    assert not any(kind == "PersistentVolumeClaim" for kind, _ in kinds)
+    assert {d["metadata"].get("namespace") for d in rendered if d["kind"] != "Namespace"} == {"kratuve"}
+
