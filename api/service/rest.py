@@ -190,7 +190,7 @@ def _visible(principal: Principal, record: ThesisRecord) -> bool:
 
 
 def _report(request: Request, principal: Principal, report_id: str):
-    from api.web.reports import ReportUnavailable, load_report, may_view
+    from api.web.reports import ReportUnavailable, load_report, may_view, withhold_sources
 
     require(principal, "examiner", "admin", "submitter")
     try:
@@ -201,6 +201,7 @@ def _report(request: Request, principal: Principal, report_id: str):
         principal.role == "submitter" and principal.institution in loaded.institutions)
     if not allowed:
         raise HTTPException(404, "no such report")
+    withhold_sources(loaded, principal, request.app.state.repository)
     if loaded.job is not None and loaded.job.kind == "check":
         text = request.app.state.store.job_text(loaded.job.id)
         if text is not None:

@@ -105,6 +105,11 @@ MESSAGES: dict[Language, dict[str, str]] = {
         "choose_match": "Izvēlieties iezīmētu fragmentu, lai redzētu avota fragmentu blakus.",
         "submission_side": "Iesniegums",
         "source_side": "Avots",
+        "source_withheld_restricted": "Avota teksts netiek rādīts: tas ir ierobežotas piekļuves darbs. "
+                                      "Piekļuvi var lūgt iestādei {institution}.",
+        "source_withheld_embargoed": "Avota teksts netiek rādīts, kamēr darbam ir embargo. "
+                                     "Piekļuvi var lūgt iestādei {institution}.",
+        "source_withheld_removed": "Avota teksts netiek rādīts: darbs ir izņemts no repozitorija.",
         "page_n": "{page}. lpp.",
         "chars_range": "rakstzīmes {start}–{end}",
         "kind": "Veids",
@@ -256,6 +261,11 @@ MESSAGES: dict[Language, dict[str, str]] = {
         "choose_match": "Choose a highlighted passage to see the source passage beside it.",
         "submission_side": "Submission",
         "source_side": "Source",
+        "source_withheld_restricted": "The source's text is not shown: it is a restricted thesis. "
+                                      "Ask {institution} for access.",
+        "source_withheld_embargoed": "The source's text is not shown while the thesis is under embargo. "
+                                     "Ask {institution} for access.",
+        "source_withheld_removed": "The source's text is not shown: the thesis has been removed from the repository.",
         "page_n": "page {page}",
         "chars_range": "characters {start}–{end}",
         "kind": "Kind",

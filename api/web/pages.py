@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from api.identifiers import landing_url, persistent_id
 from api.web.auth import authenticate, session_principal, signing_key
 from api.web.render import render
-from api.web.reports import ReportUnavailable, load_report, may_view
+from api.web.reports import ReportUnavailable, load_report, may_view, withhold_sources
 from api.web.session import CSRF_COOKIE, SESSION_COOKIE, csrf_valid, make_session
 from api.web.viewer import exclusions_from_query, viewer_model
 from repository.access import is_public
@@ -226,6 +226,7 @@ def _viewable(request: Request, report_id: str) -> tuple[Any, Any, Response | No
         return principal, None, _error(request, 404, "error_not_found", principal)
     if not may_view(principal, loaded):
         return principal, None, _error(request, 404, "error_not_found", principal)
+    withhold_sources(loaded, principal, request.app.state.repository)
     return principal, loaded, None
 
 

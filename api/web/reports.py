@@ -5,16 +5,25 @@ institution (the institution in the checked thesis's metadata) and of the
 submitter's institution (the job's). An administrator without an institution
 sees all. Everyone else gets the same 404 as for a report that does not exist,
 so a report id says nothing to those who may not read it.
+
+Every thesis is a source for every check, whatever its access level; but the text of
+a source that is not public (restricted, or still under embargo) is shown only to
+its own institution and to national administrators: for everyone else its matched
+passages are withheld when the report is read (:func:`withhold_sources`). The match,
+its place in the submission, its share and the source's metadata stay, so the
+examiner sees that there is a match and whom to ask.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import ValidationError
 
+from repository.access import is_public
 from repository.errors import NotFound
 from repository.models import StoredReport
 from similarity.report.model import Report
@@ -103,3 +112,32 @@ def may_view(principal: Any, loaded: LoadedReport) -> bool:
     if principal.role == "admin" and not principal.institution:
         return True
     return bool(principal.institution) and principal.institution in loaded.institutions
+
+
+def withhold_sources(loaded: LoadedReport, principal: Any, repository: Any, today: date | None = None) -> None:
+    """Empty the source passages of sources this principal may not read (see the module's text)."""
+    if getattr(principal, "role", None) == "admin" and not getattr(principal, "institution", None):
+        return
+    today = today or datetime.now(UTC).date()
+    hidden: dict[str, str] = {}
+    for summary in loaded.report.sources:
+        if summary.source.kind != "thesis":
+            continue
+        try:
+            record = repository.get(summary.source.id)
+        except NotFound:  # removed from the repository since the check: nobody can say it is public
+            hidden[summary.source.id] = "removed"
+            continue
+        if record.metadata.institution and record.metadata.institution == getattr(principal, "institution", None):
+            continue
+        if not is_public(record, today):
+            hidden[summary.source.id] = record.metadata.access
+    if not hidden:
+        return
+    report = loaded.report
+    sources = [s.model_copy(update={"source": s.source.model_copy(update={"withheld": hidden[s.source.id]})})
+               if s.source.id in hidden else s for s in report.sources]
+    matches = [m.model_copy(update={"source": m.source.model_copy(update={"text": ""})})
+               if m.source_id in hidden else m for m in report.matches]
+    loaded.report = report.model_copy(update={"sources": sources, "matches": matches})
+

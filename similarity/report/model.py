@@ -23,6 +23,8 @@ class SourceRef(BaseModel):
     institution: str = ""
     year: int | None = None
     kind: str = "thesis"
+    withheld: str = Field("", description="set when this reader may not see the source's text: its access level "
+                          "('restricted', 'embargoed') or 'removed'; the source passages of its matches are then empty")
 
 
 class MatchSide(BaseModel):

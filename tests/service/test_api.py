@@ -182,3 +182,45 @@ def test_health_readiness_metrics(svc):
     assert "kratuve_theses 1.0" in text
     spec = svc.client.get("/openapi.json").json()
     assert "/api/v1/theses" in spec["paths"] and "/oai" in spec["paths"]
+
+
+def test_restricted_sources_are_withheld_from_other_institutions(svc):
+    """Every thesis is compared against; a restricted source's text reaches only its own institution."""
+    secret = submit(svc, "rtu_sub", meta={"title": "Slepens RTU darbs", "institution": "RTU", "access": "restricted"})
+    secret_id = svc.client.get(f"/api/v1/jobs/{secret.json()['id']}", headers=svc.auth("rtu_sub")).json()["thesis_id"]
+    copy = UDHR_LV + b"\n\n" + "Mans secinājums ir tāds, ka tiesības ir svarīgas visiem.".encode()
+    job = submit(svc, "lu_sub", data=copy, name="lu.txt", meta={"title": "LU darbs", "institution": "LU"}).json()
+    report_id = svc.client.get(f"/api/v1/jobs/{job['id']}", headers=svc.auth("lu_sub")).json()["report_id"]
+    stored = svc.app.state.repository.get_report(report_id).payload_json
+    passage = json.loads(stored)["report"]["matches"][0]["source"]["text"]
+    assert len(passage) > 100  # the stored report keeps the text
+
+    body = svc.client.get(f"/api/v1/reports/{report_id}", headers=svc.auth("lu_exam")).json()
+    (source,) = [s["source"] for s in body["sources"] if s["source"]["id"] == secret_id]
+    assert source["withheld"] == "restricted" and source["institution"] == "RTU"
+    ours = [m for m in body["matches"] if m["source_id"] == secret_id]
+    assert ours and all(m["source"]["text"] == "" for m in ours)
+    assert all(m["submission"]["text"] for m in ours)  # the examiner still sees what matched, and where
+    assert body["similarity_index"] > 90
+    html = svc.client.get(f"/api/v1/reports/{report_id}.html", headers=svc.auth("lu_exam")).text
+    assert "source text withheld (restricted; RTU)" in html
+
+    # the examiner's web viewer, with one of those matches chosen
+    import re
+
+    page = svc.client.get("/login").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    assert svc.client.post("/login", data={"api_key": svc.keys["lu_exam"], "csrf": csrf, "next": "/search"},
+                           follow_redirects=False).status_code == 303
+    viewer = svc.client.get(f"/reports/{report_id}", params={"match": ours[0]["id"], "lang": "en"}).text
+    assert 'id="passage-source-withheld"' in viewer and 'id="passage-source"' not in viewer
+    assert "Ask RTU for access." in viewer or "Piekļuvi var lūgt iestādei RTU." in viewer
+
+    # a national administrator sees the source's text, in JSON and beside each match in the HTML
+    full = svc.client.get(f"/api/v1/reports/{report_id}", headers=svc.auth("admin")).json()
+    assert any(m["source"]["text"] == passage for m in full["matches"])
+    assert all(s["source"]["withheld"] == "" for s in full["sources"])
+    admin_html = svc.client.get(f"/api/v1/reports/{report_id}.html", headers=svc.auth("admin")).text
+    assert "source text withheld" not in admin_html
+    # the copied text stands on the submission side for both; on the source side only for the admin
+    assert html.count(passage[:60]) < admin_html.count(passage[:60])
