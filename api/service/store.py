@@ -39,13 +39,15 @@ DB_FILENAME = "service.sqlite3"
 UPLOADS_DIRNAME = "uploads"
 KEY_PREFIX = "krt"
 
-_SCHEMA = """
+# The tables of both backends, written once: {ts} is a timestamp column (ISO text in SQLite,
+# timestamptz in PostgreSQL), {blob} bytes, {serial} an id the database numbers.
+_TABLES = """
 CREATE TABLE IF NOT EXISTS institution (
     code           TEXT PRIMARY KEY,   -- the value of ThesisMetadata.institution
     name           TEXT NOT NULL,
     webhook_url    TEXT,
     webhook_secret TEXT,
-    created_at     TEXT NOT NULL
+    created_at     {ts} NOT NULL
 );
 CREATE TABLE IF NOT EXISTS api_key (
     id          TEXT PRIMARY KEY,      -- public part, shown in lists and logs
@@ -53,8 +55,8 @@ CREATE TABLE IF NOT EXISTS api_key (
     role        TEXT NOT NULL,
     institution TEXT REFERENCES institution(code),
     label       TEXT NOT NULL DEFAULT '',
-    created_at  TEXT NOT NULL,
-    revoked_at  TEXT
+    created_at  {ts} NOT NULL,
+    revoked_at  {ts}
 );
 CREATE TABLE IF NOT EXISTS job (
     id            TEXT PRIMARY KEY,
@@ -72,29 +74,39 @@ CREATE TABLE IF NOT EXISTS job (
     report_id     TEXT,
     error         TEXT,
     attempts      INTEGER NOT NULL DEFAULT 0,
-    lease_until   TEXT,
-    created_at    TEXT NOT NULL,
-    updated_at    TEXT NOT NULL,
-    finished_at   TEXT
+    lease_until   {ts},
+    created_at    {ts} NOT NULL,
+    updated_at    {ts} NOT NULL,
+    finished_at   {ts}
 );
 CREATE INDEX IF NOT EXISTS job_report ON job(report_id);
 CREATE INDEX IF NOT EXISTS job_dedupe ON job(institution, kind, upload_sha256, state);
+CREATE INDEX IF NOT EXISTS job_state ON job(state);
 CREATE TABLE IF NOT EXISTS job_text (       -- extracted text of check-only drafts, for the report viewer
     job_id TEXT PRIMARY KEY REFERENCES job(id) ON DELETE CASCADE,
-    text_z BLOB NOT NULL
+    text_z {blob} NOT NULL
 );
 CREATE TABLE IF NOT EXISTS webhook_delivery (
-    id           INTEGER PRIMARY KEY,
+    id           {serial},
     job_id       TEXT NOT NULL REFERENCES job(id),
     url          TEXT NOT NULL,
     state        TEXT NOT NULL,       -- pending | delivered | failed
     attempts     INTEGER NOT NULL DEFAULT 0,
     last_status  INTEGER,
     last_error   TEXT,
-    created_at   TEXT NOT NULL,
-    delivered_at TEXT
+    created_at   {ts} NOT NULL,
+    delivered_at {ts}
 );
+CREATE INDEX IF NOT EXISTS webhook_delivery_job ON webhook_delivery(job_id);
 """
+
+
+def tables_sql(*, ts: str, blob: str, serial: str) -> str:
+    """The shared tables in one backend's column types."""
+    return _TABLES.format(ts=ts, blob=blob, serial=serial)
+
+
+_SCHEMA = tables_sql(ts="TEXT", blob="BLOB", serial="INTEGER PRIMARY KEY")
 
 
 def _now() -> datetime:
@@ -285,6 +297,29 @@ class _SqlStore:
 
     # --- institutions -----------------------------------------------------------------
 
+    def add_institution(self, code: str, name: str, *, webhook_url: str | None = None) -> Institution:
+        code, name = code.strip(), name.strip()
+        if not code or not name:
+            raise ValueError("an institution needs a code and a name")
+        now = _now()
+        with self._write() as conn:
+            taken = not conn.execute(self._q(
+                "INSERT INTO institution(code, name, webhook_url, webhook_secret, created_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING RETURNING code"),
+                (code, name, webhook_url, secrets.token_urlsafe(32), self._ts(now))).fetchall()
+        if taken:
+            raise ValueError(f"institution {code!r} exists already")
+        return Institution(code=code, name=name, webhook_url=webhook_url, created_at=now)
+
+    def set_webhook(self, code: str, url: str | None) -> str:
+        """Set the institution's webhook URL; returns its signing secret."""
+        with self._write() as conn:
+            rows = conn.execute(self._q("UPDATE institution SET webhook_url = ? WHERE code = ? RETURNING webhook_secret"),
+                                (url, code)).fetchall()
+        if not rows:
+            raise UnknownInstitution(code)
+        return rows[0]["webhook_secret"]
+
     def institution(self, code: str) -> Institution | None:
         row = self._one("SELECT code, name, webhook_url, created_at FROM institution WHERE code = ?", (code,))
         return None if row is None else Institution(**dict(row))
@@ -452,31 +487,6 @@ class ServiceStore(_SqlStore):
     def open_upload(self, ref: str) -> Iterator[Path | None]:
         path = Path(ref)
         yield path if path.is_file() else None
-
-    # --- institutions -----------------------------------------------------------------
-
-    def add_institution(self, code: str, name: str, *, webhook_url: str | None = None) -> Institution:
-        code, name = code.strip(), name.strip()
-        if not code or not name:
-            raise ValueError("an institution needs a code and a name")
-        now = _now()
-        with self._write() as conn:
-            if conn.execute("SELECT 1 FROM institution WHERE code = ?", (code,)).fetchone():
-                raise ValueError(f"institution {code!r} exists already")
-            conn.execute(
-                "INSERT INTO institution(code, name, webhook_url, webhook_secret, created_at) VALUES (?, ?, ?, ?, ?)",
-                (code, name, webhook_url, secrets.token_urlsafe(32), _iso(now)),
-            )
-        return Institution(code=code, name=name, webhook_url=webhook_url, created_at=now)
-
-    def set_webhook(self, code: str, url: str | None) -> str:
-        """Set the institution's webhook URL; returns its signing secret."""
-        with self._write() as conn:
-            row = conn.execute("SELECT webhook_secret FROM institution WHERE code = ?", (code,)).fetchone()
-            if row is None:
-                raise UnknownInstitution(code)
-            conn.execute("UPDATE institution SET webhook_url = ? WHERE code = ?", (url, code))
-        return row["webhook_secret"]
 
     # --- API keys ---------------------------------------------------------------------
 
