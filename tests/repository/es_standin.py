@@ -127,6 +127,21 @@ class StandIn:
             for name in parts[0].split(","):
                 self.indices.pop(name, None)
             return 200, {"acknowledged": True}
+        if parts[:2] == ["_nodes", "stats"]:  # fixed, made-up figures: one node
+            mem = {"heap_used_in_bytes": 512 * 2**20, "heap_max_in_bytes": 2048 * 2**20, "non_heap_used_in_bytes": 128 * 2**20}
+            return 200, {"_nodes": {"total": 1, "successful": 1, "failed": 0}, "cluster_name": "stand-in",
+                         "nodes": {"n1": {"name": "stand-in-node", "jvm": {"mem": mem}}}}
+        if parts[0].endswith("*") and len(parts) >= 2 and parts[1] in ("_refresh", "_stats"):
+            chosen = sorted(n for n in self.indices if n.startswith(parts[0][:-1]))
+            if parts[1] == "_refresh":
+                return 200, {"_shards": {"total": len(chosen), "successful": len(chosen), "failed": 0}}
+            # store size: the stand-in's JSON bytes (not what Elasticsearch would use)
+            stats = {}
+            for n in chosen:
+                size = sum(len(json.dumps(d)) for d in self.indices[n].docs.values())
+                part = {"docs": {"count": len(self.indices[n].docs)}, "store": {"size_in_bytes": size}}
+                stats[n] = {"primaries": part, "total": part}
+            return 200, {"_shards": {"total": len(chosen), "successful": len(chosen), "failed": 0}, "indices": stats}
         index_name = self.resolve(parts[0])
         if index_name not in self.indices:
             return 404, _error(404, "index_not_found_exception", f"no such index [{parts[0]}]")
@@ -183,7 +198,10 @@ class StandIn:
                     if set(v.get("bands", ())) & wanted and v["thesis_id"] not in excluded
                 ]
                 return 200, search_answer(hits)
-            return 200, self.search_answers.pop(0) if self.search_answers else search_answer([])
+            if self.search_answers:
+                return 200, self.search_answers.pop(0)
+            aggs = _simple_aggregations(index, (body or {}).get("aggs"))
+            return 200, search_answer([], aggs, total=len(index.docs) if aggs is not None else None)
         if op == "_mget":
             return 200, {"docs": [
                 {"_index": index_name, "_id": i, "found": True, "_source": index.docs[i]} if i in index.docs
@@ -249,6 +267,23 @@ def _bands_query(body: dict[str, Any] | None) -> tuple[set[str], set[str]] | Non
     for clause in query.get("must_not", []):
         excluded |= set(clause["terms"]["thesis_id"])
     return wanted, excluded
+
+
+def _simple_aggregations(index: Index, aggs: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The two aggregation shapes the stand-in computes over all documents: ``sum`` of a
+    field and a ``filter`` on ``exists`` (what ``ElasticRepository.stats`` asks)."""
+    if not aggs:
+        return None
+    out: dict[str, Any] = {}
+    for name, spec in aggs.items():
+        if "sum" in spec:
+            out[name] = {"value": float(sum(d.get(spec["sum"]["field"]) or 0 for d in index.docs.values()))}
+        elif "filter" in spec and "exists" in spec["filter"]:
+            field_name = spec["filter"]["exists"]["field"]
+            out[name] = {"doc_count": sum(1 for d in index.docs.values() if d.get(field_name) is not None)}
+        else:
+            raise ValueError(f"the stand-in cannot compute aggregation {spec}")
+    return out
 
 
 def search_answer(hits: list[dict[str, Any]], aggregations: dict[str, Any] | None = None,
