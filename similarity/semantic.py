@@ -77,7 +77,7 @@ class SemanticParams(BaseModel):
     cross_language_raw_mean: float = Field(0.80, description="least mean plain cosine of a chain, lv<->en")
     cross_language_raw_min: float = Field(0.83, description="least plain cosine of every pair of a chain, lv<->en "
                                           "(two same-topic sentences side by side can pass on their mean)")
-    cross_language_single: float = Field(1.05, description="ratio margin for a lone pair, lv<->en")
+    cross_language_single: float = Field(1.045, description="ratio margin for a lone pair, lv<->en")
     cross_language_single_raw: float = Field(0.88, description="least plain cosine of a lone pair, lv<->en")
     single_length_ratio: float = Field(1.5, ge=1, description="a lone lv<->en pair: longer side / shorter side, "
                                        "in characters, at most")

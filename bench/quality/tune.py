@@ -72,6 +72,12 @@ GRIDS = {
         "cross_language_single": [1.04, 1.05],
         "cross_language_single_raw": [0.85, 0.86, 0.87, 0.88, 0.885],
     },
+    # lone lv<->en pairs again, finer margin steps (24 Nov 2026; seeds 1-5 tuned, 6-11 held out)
+    "lone-pair-2": {
+        "cross_language_single": [1.04, 1.045, 1.05],
+        "cross_language_single_raw": [0.87, 0.88],
+        "single_length_ratio": [1.4, 1.5],
+    },
     # chains of lv<->en pairs: every pair's plain cosine, not only the mean
     "chain-min": {
         "cross_language_raw_min": [0.0, 0.82, 0.83, 0.84],
