@@ -15,7 +15,7 @@ Measured from the cluster: documents stored, the store size of every index of th
 (used and maximum) and non-heap memory after the import. The importer's own RSS and
 throughput are measured by scale.py as for the embedded backend. No Elasticsearch server can
 be installed on the development machine, so this path has only run against the recording
-stand-in of ``tests/repository/es_standin.py`` (``tests/bench/test_scale_es.py``), which proves
+stand-in of ``tests/repository/es_standin.py`` (``tests/repository/test_scale_bench_es_contract.py``), which proves
 the requests and the bookkeeping, not any figure.
 """
 
