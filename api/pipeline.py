@@ -188,6 +188,8 @@ class Checker:
                 if susp_embedded is not None and near:
                     for start, end in candidate_regions(source_doc, near, 1):
                         alignments = self._with_semantic(alignments, susp_embedded, source_doc, start, end)
+                if susp_embedded is not None:  # as `kratuve pan align` measures it: pieces of one copy joined
+                    alignments = combine(alignments, [], s.semantic_join_chars)
             if alignments:
                 aligned.append(SourceAlignment(_source_ref(record), source_doc, alignments))
         self.last_timings["candidates_found"] = len(candidates)

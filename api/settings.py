@@ -70,6 +70,12 @@ class Settings(BaseSettings):
         "aligned semantically: a floor, not a verdict (bench/embeddings/passage_cosines.py: translated passages "
         "0.856 and up, the best unrelated passage of a same-topic text 0.88 across languages, 0.95 within one)",
     )
+    semantic_join_chars: int = Field(
+        300, ge=0,
+        description="with the semantic path on, a match that follows another within this many characters on "
+        "both sides (source in the same order) is joined with it, so an obfuscated copy is one match, not "
+        "pieces (chosen on the tuning seeds of bench/quality; 0: never join)",
+    )
     semantic_source_passages: int = Field(
         24, ge=0,
         description="most source passages (the best vector hits, each with its neighbours) embedded and aligned "

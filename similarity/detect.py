@@ -27,7 +27,7 @@ class DetectConfig(BaseModel):
     fold_diacritics: bool = True
     align: AlignParams = Field(default_factory=AlignParams)
     semantic: SemanticParams = Field(default_factory=SemanticParams)
-    join_chars: int = Field(150, ge=0, description="a match this close to the one before "
+    join_chars: int = Field(300, ge=0, description="a match this close to the one before "
                             "(on both sides, in order) joins it: one copied passage, one match")
 
 

@@ -64,7 +64,8 @@ class EmbeddingCache:
 
 
 def detect_config(settings, mode: str = "all") -> DetectConfig:
-    return DetectConfig(mode=mode, fold_diacritics=settings.minhash.fold_diacritics, align=settings.align)
+    return DetectConfig(mode=mode, fold_diacritics=settings.minhash.fold_diacritics, align=settings.align,
+                        semantic=settings.semantic, join_chars=settings.semantic_join_chars)
 
 
 def align_texts(

@@ -81,3 +81,39 @@ def test_vectors_stored_with_model_and_reported(checked):
     assert stored.dim == checker.embedder.info.dim and stored.passage_prefix == "query: "
     assert stored.key() != checker.embedder.info.key()
     assert report.versions["embedding_model"] == checker.embedder.info.key()
+
+
+def _rewrite_middle(text: str, first: int, last: int) -> str:
+    """Words ``first..last`` in reverse order: the copy's middle shares no word 3-gram with the source."""
+    words = text.split()
+    return " ".join(words[:first] + words[first:last][::-1] + words[last:])
+
+
+def test_pieces_of_an_obfuscated_copy_are_one_match(tmp_path):
+    """With the semantic path on, `kratuve check` joins the pieces of one obfuscated copy as
+    `kratuve pan align` does (``semantic_join_chars``); with 0 they stay apart."""
+    own = [t for _, t in lvtb_documents()]
+    source = tmp_path / "source.txt"
+    source.write_text("\n\n".join(own[40:48]), encoding="utf-8")
+    # 107 words; 36 of them reversed (~260 characters): verbatim finds the two ends apart,
+    # farther than its own merge gap (24 words) and nearer than semantic_join_chars
+    copied = _rewrite_middle(own[43], 35, 71)
+    submission = tmp_path / "submission.txt"
+    submission.write_text("\n\n".join([own[0], own[1], copied, own[2]]), encoding="utf-8")
+    text = submission.read_text(encoding="utf-8")
+    start, end = text.index(copied), text.index(copied) + len(copied)
+
+    def matches(join: int) -> list:
+        settings = Settings(data_dir=tmp_path / "data", semantic_enabled=True, semantic_join_chars=join,
+                            _env_file=None)
+        checker = Checker(settings, EmbeddedRepository(settings.data_dir))
+        if checker.repository.count() == 0:
+            assert checker.add(source, ThesisMetadata(title="source")).status == "added"
+        report = checker.check(submission)
+        return sorted((m.submission.start, m.submission.end) for m in report.matches)
+
+    apart, joined = matches(0), matches(Settings(_env_file=None).semantic_join_chars)
+    assert len(apart) > 1, apart  # the obfuscation leaves pieces: otherwise this test shows nothing
+    assert all(start <= a and b <= end for a, b in apart + joined)
+    assert len(joined) < len(apart)
+    assert joined[0][0] == apart[0][0] and joined[-1][1] == apart[-1][1]
