@@ -12,6 +12,7 @@ import os
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -91,7 +92,8 @@ def sign_in(driver, base: str, key: str, next_path: str) -> None:
     driver.get(f"{base}/login?next={next_path}")
     driver.find_element(By.ID, "api_key").send_keys(key)
     driver.find_element(By.ID, "login-submit").click()
-    wait_for(lambda: driver.current_url.endswith(next_path), f"redirect to {next_path}")
+    # the path, not the whole URL: the sign-in page's own URL ends with ?next=<next_path>
+    wait_for(lambda: urlsplit(driver.current_url).path == next_path, f"redirect to {next_path}")
 
 
 def check_png(path: Path, colour: str | None = None) -> None:
