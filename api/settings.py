@@ -15,6 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from similarity.align import AlignParams
 from similarity.embeddings.factory import EmbeddingConfig
+from similarity.detect import DetectConfig
 from similarity.semantic import SemanticParams
 from similarity.translate.factory import TranslatorConfig
 from similarity.fingerprint import MinHashParams
@@ -71,7 +72,7 @@ class Settings(BaseSettings):
         "0.856 and up, the best unrelated passage of a same-topic text 0.88 across languages, 0.95 within one)",
     )
     semantic_join_chars: int = Field(
-        300, ge=0,
+        DetectConfig.model_fields["join_chars"].default, ge=0,
         description="with the semantic path on, a match that follows another within this many characters on "
         "both sides (source in the same order) is joined with it, so an obfuscated copy is one match, not "
         "pieces (chosen on the tuning seeds of bench/quality; 0: never join)",
