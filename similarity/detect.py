@@ -76,8 +76,26 @@ def _join(a: Alignment, b: Alignment) -> Alignment:
         seeds=a.seeds + b.seeds,
         kind=kind,
         score=round((a.score * wa + b.score * wb) / max(wa + wb, 1), 4),
-        evidence={"joined": [x.evidence or {"kind": x.kind, "shared_ngrams": x.seeds} for x in (a, b)]},
+        evidence=_joined_evidence(a, b),
     )
+
+
+def _joined_evidence(a: Alignment, b: Alignment) -> dict:
+    """Flat evidence of a joined match (reports keep scalar values only): how many pieces,
+    and the semantic pieces' sentence pairs, cosines, languages and model. Joining a joined
+    match again adds up in the same way."""
+    out: dict = {"joined_parts": sum((x.evidence or {}).get("joined_parts", 1) for x in (a, b))}
+    semantic = [x.evidence for x in (a, b) if x.evidence and "mean_cosine" in x.evidence]
+    if semantic:
+        pairs = [e.get("sentence_pairs", 1) for e in semantic]
+        out["sentence_pairs"] = sum(pairs)
+        out["mean_cosine"] = round(sum(e["mean_cosine"] * n for e, n in zip(semantic, pairs)) / sum(pairs), 4)
+        out["min_cosine"] = min(e.get("min_cosine", e["mean_cosine"]) for e in semantic)
+        for key in ("susp_language", "src_language", "model"):
+            values = {e[key] for e in semantic if key in e}
+            if len(values) == 1:
+                out[key] = values.pop()
+    return out
 
 
 def detect(

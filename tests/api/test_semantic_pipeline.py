@@ -110,10 +110,14 @@ def test_pieces_of_an_obfuscated_copy_are_one_match(tmp_path):
         if checker.repository.count() == 0:
             assert checker.add(source, ThesisMetadata(title="source")).status == "added"
         report = checker.check(submission)
-        return sorted((m.submission.start, m.submission.end) for m in report.matches)
+        return sorted(report.matches, key=lambda m: m.submission.start)
 
-    apart, joined = matches(0), matches(Settings(_env_file=None).semantic_join_chars)
+    apart_matches, joined_matches = matches(0), matches(Settings(_env_file=None).semantic_join_chars)
+    apart = [(m.submission.start, m.submission.end) for m in apart_matches]
+    joined = [(m.submission.start, m.submission.end) for m in joined_matches]
     assert len(apart) > 1, apart  # the obfuscation leaves pieces: otherwise this test shows nothing
     assert all(start <= a and b <= end for a, b in apart + joined)
     assert len(joined) < len(apart)
     assert joined[0][0] == apart[0][0] and joined[-1][1] == apart[-1][1]
+    # the report says the match is made of pieces
+    assert max(m.evidence.get("joined_parts", 1) for m in joined_matches) >= 2
