@@ -30,7 +30,7 @@ def open_repository(settings: Settings) -> ClosableRepository:
         return ElasticRepository.from_settings(settings.elasticsearch)
     from repository.embedded import EmbeddedRepository
 
-    return EmbeddedRepository(settings.repository_path)
+    return EmbeddedRepository(settings.repository_path, cache_mb=settings.repository_cache_mb)
 
 
 def require_embedded(settings: Settings, what: str) -> None:

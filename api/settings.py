@@ -117,6 +117,13 @@ class Settings(BaseSettings):
         description="adminEmail that the OAI-PMH Identify verb reports: who harvesters write to (set it)",
     )
 
+    repository_cache_mb: int = Field(
+        256, ge=2, le=65536,
+        description="most memory (MB) that each connection to the embedded repository keeps as SQLite page "
+        "cache; the writer's inserts into the LSH band index go to random pages, so a larger cache speeds up "
+        "adding theses to a large repository (bench/repository/scale.py)",
+    )
+
     # --- repository backend (Elasticsearch backend, issue 5) ---
     repository_backend: Literal["embedded", "elasticsearch"] = Field(
         "embedded",

@@ -29,7 +29,7 @@ from repository.search_models import SearchFilters, SearchResults, SearchSort
 from repository.sqlite_rows import (
     THESIS_COLUMNS, band_rows, document_json, encode_document, iso, minhash_blobs, record_from_row, stored_band_key,
 )
-from repository.sqlite_schema import SCHEMA_VERSION, connect
+from repository.sqlite_schema import DEFAULT_CACHE_MB, SCHEMA_VERSION, connect
 from repository.vectors import VectorCache, VectorHit, search
 from similarity.embeddings.base import EmbeddingModelInfo, PassageVectors, quantize
 from similarity.fingerprint import Fingerprints, MinHashParams, fingerprint_document
@@ -47,12 +47,17 @@ class EmbeddedRepository:
     """SQLite implementation of ``ThesisStore`` and ``CandidateIndex``."""
 
     def __init__(
-        self, path: Path, *, params: MinHashParams | None = None, busy_timeout_ms: int = 10_000
+        self,
+        path: Path,
+        *,
+        params: MinHashParams | None = None,
+        busy_timeout_ms: int = 10_000,
+        cache_mb: int = DEFAULT_CACHE_MB,
     ) -> None:
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
         self.db_path = self.path / DB_FILENAME
-        self._conn = connect(self.db_path, busy_timeout_ms=busy_timeout_ms)
+        self._conn = connect(self.db_path, busy_timeout_ms=busy_timeout_ms, cache_mb=cache_mb)
         self._active: MinHashParams | None = None
         self._vectors = VectorCache()
         if params is not None:

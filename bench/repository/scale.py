@@ -282,6 +282,8 @@ def main() -> None:
         help="only measure DIR's database as it is (no import, no migration): DIR/disk-v<schema>.json",
     )
     ap.add_argument("--vacuum", action="store_true", help="VACUUM the database before measuring the disk")
+    ap.add_argument("--cache-mb", type=int, default=None,
+                    help="the writer's SQLite page cache (default: the repository_cache_mb setting's default)")
     ap.add_argument("--es-url", default=None, help="import into this Elasticsearch instead of DIR's SQLite file")
     ap.add_argument("--es-prefix", default="kratuve-scale", help="index prefix for --es-url (keep it apart from production)")
     args = ap.parse_args()
@@ -304,7 +306,10 @@ def main() -> None:
         log["backend"] = {"elasticsearch": args.es_url, "prefix": args.es_prefix}
         repo = scale_es.open_repository(args.es_url, args.es_prefix, MinHashParams())
     else:
-        repo = EmbeddedRepository(args.out, params=MinHashParams())
+        from repository.sqlite_schema import DEFAULT_CACHE_MB
+
+        log["cache_mb"] = args.cache_mb or DEFAULT_CACHE_MB
+        repo = EmbeddedRepository(args.out, params=MinHashParams(), cache_mb=log["cache_mb"])
     try:
         import_corpus(args, repo, log, english_cache)
         if args.es_url:  # text lengths as generated (the index keeps no character counts)
