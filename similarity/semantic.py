@@ -21,7 +21,9 @@
    (``max_gap`` segments), best chains first; a chain is kept when it has two
    or more pairs and a high enough mean (same language: also a mean margin,
    unless every pair overlaps in words), or one pair of very high score (lv<->en:
-   also lengths within 1.5x of each other).
+   also lengths within 1.5x of each other). A chain of two lv<->en pairs needs
+   the same spacing on both sides; a same-language match that is not a
+   word-overlap copy needs most of its words (4+ letters) on both sides.
 
 Thresholds are measured by ``bench/embeddings/calibrate.py`` on unrelated
 same-topic text and on true translation pairs (``bench/embeddings/README.md``).
@@ -69,6 +71,10 @@ class SemanticParams(BaseModel):
     lexical_overlap: float = Field(0.85, gt=0, le=1, description="share of the shorter segment's words (4+ letters, "
                                    "normalised view) found in the other: with ``lexical_raw`` an obfuscated copy")
     lexical_raw: float = Field(0.85, description="least plain cosine of a word-overlap pair")
+    same_language_words: float = Field(0.7, ge=0, le=1, description="a same-language match that is not a "
+                                       "word-overlap copy: least share of the shorter side's words (4+ letters, "
+                                       "normalised view) found in the other side (sentences that share only a "
+                                       "formula such as 'Everyone has the right to ...'); 0 turns it off")
     margin_k: int = Field(4, ge=1, description="neighbours per segment in the ratio margin")
     cross_language_pair: float = Field(1.02, description="ratio margin for a candidate pair, lv<->en "
                                        "(also the mutual best of its row and column)")
@@ -81,6 +87,9 @@ class SemanticParams(BaseModel):
     cross_language_single_raw: float = Field(0.88, description="least plain cosine of a lone pair, lv<->en")
     single_length_ratio: float = Field(1.5, ge=1, description="a lone lv<->en pair: longer side / shorter side, "
                                        "in characters, at most")
+    two_pair_spacing: bool = Field(True, description="a chain of two lv<->en pairs needs its pairs as many "
+                                   "segments apart on both sides (a translated passage keeps its order and "
+                                   "spacing; two same-topic sentences picked from different places rarely do)")
     margin_gain_scale: float = Field(10.0, gt=0, description="chain weight of a cross cell per unit of margin")
     near_best: float = Field(0.03, ge=0, description="a same-language candidate is within this of its row or "
                              "column best")
@@ -182,6 +191,13 @@ def _content_words(text: EmbeddedText, min_chars: int = 4) -> list[frozenset[str
         a, b = bisect.bisect_left(starts, seg.start), bisect.bisect_left(starts, seg.end)
         out.append(frozenset(t for t in stream.tokens[a:b] if len(t) >= min_chars))
     return out
+
+
+def _span_words(text: EmbeddedText, first: int, last: int, min_chars: int = 4) -> frozenset[str]:
+    """Words of ``min_chars``+ letters (normalised view) of segments ``first..last`` of ``text``."""
+    a, b = text.segments[first].start, text.segments[last].end
+    stream = tokenize(text.text[a:b])
+    return frozenset(t for t in stream.tokens if len(t) >= min_chars)
 
 
 def _containment(a: frozenset[str], b: frozenset[str]) -> float:
@@ -323,6 +339,9 @@ def _accept(chain: list[_Cell], susp: EmbeddedText, src: EmbeddedText, params: S
                 return None
         elif mean < p.cross_language_mean or raw_mean < p.cross_language_raw_mean or min(raw) < p.cross_language_raw_min:
             return None
+        elif (p.two_pair_spacing and len(chain) == 2
+              and chain[1].i - chain[0].i != abs(chain[1].j - chain[0].j)):
+            return None
     elif not word_overlap:
         if mean_margin < p.same_language_margin:
             return None
@@ -330,6 +349,9 @@ def _accept(chain: list[_Cell], susp: EmbeddedText, src: EmbeddedText, params: S
             if mean < p.same_language_single or raw_mean < p.same_language_single_raw or min(wa, wb) < p.min_single_words:
                 return None
         elif mean < p.same_language_mean or raw_mean < p.same_language_raw_mean:
+            return None
+        if p.same_language_words > 0 and _containment(
+                _span_words(susp, i0, i1), _span_words(src, j0, j1)) < p.same_language_words:
             return None
     ta = _word_index(susp.text, (a0, a1))
     tb = _word_index(src.text, (b0, b1))

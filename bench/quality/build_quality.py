@@ -222,6 +222,8 @@ def _negative_pair(rng, pools, units: list[ParallelUnit], flavour: str):
     # Declaration", a paper title in a thesis's abstract and its list of papers): a
     # paragraph sharing a run of SHARED_RUN words with the source is copied text, not a
     # negative, so it is left out (no random draw, so the other pairs stay as they were).
+    # A run with one word changed inside counts as shared (a near self-copy, "a multilayer
+    # consisting of just / only 20 bilayer periods"; ground-truth correction, 6 Dec 2026).
     runs = _word_runs(src_text)
     kept = [p for p in own if not (_word_runs(p.text) & runs)]
     if not kept:  # look further on in the material, still without a random draw
@@ -232,9 +234,28 @@ def _negative_pair(rng, pools, units: list[ParallelUnit], flavour: str):
 SHARED_RUN = 8
 
 
-def _word_runs(text: str, n: int = SHARED_RUN) -> set[tuple[str, ...]]:
+NEAR_CONTEXT = 2
+
+
+def _word_runs(text: str, n: int = SHARED_RUN) -> set[tuple[str | None, ...]]:
+    """Keys of the runs of ``n`` words in ``text``; two texts share one when they hold a shared run.
+
+    A shared run is a run of ``n`` identical words, or a run of ``n + 1`` words in which one
+    word differs that has ``NEAR_CONTEXT`` or more identical words on each side: ``n`` words
+    in order around one changed word, a near copy ("a 120 nm thick multilayer consisting of
+    just 20 bilayer periods" / "a 128 nm thick multilayer consisting of only 20 bilayer
+    periods"). A changed word at or next to an end is not enough: formulas such as the UDHR's
+    "Everyone has the right to freedom of thought / opinion", "... freedom of opinion /
+    movement and" or "the right to form / seek and to" are not copies, and such pairs stay
+    negatives.
+    """
     words = re.findall(r"\w+", text.casefold())
-    return {tuple(words[k : k + n]) for k in range(len(words) - n + 1)}
+    keys: set[tuple[str | None, ...]] = {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+    for i in range(len(words) - n):
+        run = words[i : i + n + 1]
+        keys.update(tuple(None if m == k else w for m, w in enumerate(run))
+                    for k in range(NEAR_CONTEXT, n + 1 - NEAR_CONTEXT))
+    return keys
 
 
 def build(out: Path, seed: int, shared: Path, counts: dict[str, int] | None = None,

@@ -87,6 +87,19 @@ GRIDS = {
         "cross_language_raw_mean": [0.80, 0.85],
         "cross_language_single_raw": [0.85, 0.86],
     },
+    # 6 Dec 2026 (seeds 1-5 tuned): the spacing of two-pair lv<->en chains and the word share of
+    # same-language matches that are not word-overlap copies (the old behaviour: False, 0.0)
+    "spacing-words": {
+        "two_pair_spacing": [False, True],
+        "same_language_words": [0.0, 0.5, 0.7, 0.85],
+    },
+    # with the spacing test on, can the chain bars come down?
+    "spacing-chain": {
+        "two_pair_spacing": [True],
+        "cross_language_mean": [1.025, 1.03, 1.035],
+        "cross_language_raw_min": [0.80, 0.82, 0.83],
+        "cross_language_raw_mean": [0.80, 0.84],
+    },
 }
 
 

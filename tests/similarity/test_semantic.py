@@ -157,3 +157,58 @@ def test_word_overlap_finds_a_lone_obfuscated_sentence_and_not_a_topical_one():
     assert len(found) == 1 and found[0].kind == "paraphrase" and found[0].evidence["word_overlap"]
     assert found[0].src_chars == (b.segments[0].start, b.segments[0].end)
     assert align_semantic(_fake(topical, near[None, :], "lv"), b) == []
+
+
+def _pair_vectors(n_susp: int, n_src: int, pairs: list[tuple[int, int]], rho: float, topic: float,
+                  seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Unit vectors sharing a topic direction (plain cosine ``topic`` between any two); the
+    ``pairs`` get plain cosine ``topic + (1 - topic) * rho``."""
+    q, _ = np.linalg.qr(np.random.default_rng(seed).normal(size=(32, 32)))
+    c, rest = q[0], list(q[1:])
+    a, b = np.sqrt(topic), np.sqrt(1 - topic)
+    s = np.array([a * c + b * rest.pop() for _ in range(n_susp)])
+    t = np.array([a * c + b * rest.pop() for _ in range(n_src)])
+    for i, j in pairs:
+        t[j] = a * c + b * (rho * (s[i] - a * c) / b + np.sqrt(1 - rho**2) * rest.pop())
+    return s, t
+
+
+_LV3 = ("Studenti raksta darbus par vides aizsardzību un ilgtspējīgu attīstību. "
+        "Pasniedzēji vērtē katru darbu pēc vienotiem kritērijiem visā fakultātē. "
+        "Rezultāti tiek publicēti universitātes gada pārskatā katru pavasari.")
+_EN3 = ("Students write theses on environmental protection and sustainable development. "
+        "Teachers assess every thesis by the same criteria across the faculty. "
+        "The library opens early in the morning on every working day.")
+
+
+def test_two_pair_translation_chain_needs_the_same_spacing_on_both_sides():
+    from similarity.semantic import SemanticParams
+
+    # consecutive on both sides: a translated passage
+    s, t = _pair_vectors(3, 3, [(0, 0), (1, 1)], 0.75, 0.7)
+    found = align_semantic(_fake(_LV3, s, "lv"), _fake(_EN3, t, "en"))
+    assert [(a.kind, a.seeds) for a in found] == [("translated", 2)]
+    # sentences 1 and 3 against sentences 1 and 2: same-topic sentences picked from two places
+    s, t = _pair_vectors(3, 3, [(0, 0), (2, 1)], 0.75, 0.7)
+    a, b = _fake(_LV3, s, "lv"), _fake(_EN3, t, "en")
+    assert align_semantic(a, b) == []
+    assert [x.seeds for x in align_semantic(a, b, SemanticParams(two_pair_spacing=False))] == [2]
+
+
+def test_same_language_match_that_shares_only_a_formula_is_refused():
+    from similarity.semantic import SemanticParams
+
+    susp = ("Everyone has the right to freedom of peaceful assembly and association in his country. "
+            "No one shall be compelled to belong to an association of any kind at all.")
+    formula = ("Everyone has the right to education, and education shall be free in the elementary stages. "
+               "No one shall be subjected to arbitrary interference with his privacy or family.")
+    reworded = ("Everyone has the right to freedom of peaceful association and assembly in his own country. "
+                "No one shall ever be compelled to belong to any association of any kind.")
+    s, t = _pair_vectors(2, 2, [(0, 0), (1, 1)], 0.85, 0.5, seed=1)
+    params = SemanticParams(lexical_raw=0.99)  # no word-overlap copies: the embedding path alone
+    a = _fake(susp, s, "en")
+    assert align_semantic(a, _fake(formula, t, "en"), params) == []
+    off = SemanticParams(lexical_raw=0.99, same_language_words=0)
+    assert [x.seeds for x in align_semantic(a, _fake(formula, t, "en"), off)] == [2]
+    found = align_semantic(a, _fake(reworded, t, "en"), params)
+    assert [(x.kind, x.seeds, x.evidence["word_overlap"]) for x in found] == [("paraphrase", 2, 0)]
