@@ -15,8 +15,8 @@ the same arithmetic and runs the matrix products in float32 through BLAS:
   map, metaspace and unknown-character score), per word and cached.
 
 EXPERIMENT, not wired into Krātuve: on 230 real sentences the token counts agree with the C
-engine on every sentence and the vectors to cosine >= 0.997 (mean 0.99995), but it was slower
-than the C engine when measured (``e5_blas_compare.py``; BENCHMARKS.md section 4). Texts longer
+engine on every sentence and the vectors to cosine >= 0.997 (mean 0.99995), but it was not faster
+than the C engine when measured (5.80 s against 5.09 s on 230 sentences, quiet machine; ``e5_blas_compare.py``; BENCHMARKS.md section 4). Texts longer
 than the 512 positions of the model are windowed and averaged the way the C engine does.
 
 Nothing is loaded at import time; :class:`BlasE5` reads the file on construction (~1 s).
@@ -333,10 +333,12 @@ class BlasE5:
             ao = _q8(np.ascontiguousarray(ctx)) @ ly["ao"]
             ao += ly["ao_b"]
             x = _layernorm(x + ao, *ly["aln"], self.eps)
-            mid = _q8(x) @ ly["fi"]
-            mid += ly["fi_b"]
-            mid = _gelu(mid)
-            fo = _q8(mid) @ ly["fo"]
+            xq = _q8(x)
+            fo = np.empty_like(x)
+            for c in range(0, x.shape[0], 256):  # the feed-forward in cache-sized blocks of tokens
+                mid = xq[c : c + 256] @ ly["fi"]
+                mid += ly["fi_b"]
+                fo[c : c + 256] = _q8(_gelu(mid)) @ ly["fo"]
             fo += ly["fo_b"]
             x = _layernorm(x + fo, *ly["oln"], self.eps)
         x = x.reshape(n, L, H) * valid[:, :, None]
